@@ -1,0 +1,11 @@
+package dev.corral.cli;
+
+/** Entry point of the {@code corral} command. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.out.println("corral");
+    }
+}
