@@ -6,6 +6,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.out.println("corral");
+        System.exit(CorralCommand.execute(args));
     }
 }
