@@ -24,6 +24,7 @@ import org.apiguardian.api.API;
 public final class AtomicFile {
 
     /** Writes the content of a file to a stream; the stream is closed by {@link #write}. */
+    @API(status = API.Status.EXPERIMENTAL)
     @FunctionalInterface
     public interface Content {
         void writeTo(OutputStream out) throws IOException;

@@ -39,7 +39,8 @@ import org.apiguardian.api.API;
  *       being provisioned, and the counts per outcome with an ETA when expected durations are known. The block
  *       is refreshed every {@code refresh} by a virtual thread and on every event.</li>
  * </ul>
- * When the run finishes, a summary table (final outcomes per target, total time, results directory) is printed.
+ * When the run finishes, a summary table (final outcomes per target, total time, results directory) is printed
+ * once.
  *
  * <pre>{@code
  * try (ConsoleReport console = ConsoleReport.builder().out(System.out).resultsDir(dir.path()).build()) {
@@ -72,6 +73,7 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
     private int finishedAttempts;
     private int drawnLines;
     private boolean finished;
+    private boolean summarized;
     private Thread refresher;
 
     private record Running(String target, String machine, String test, int attempt, Instant started, Duration expected,
@@ -222,6 +224,10 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
         });
         stopRefresher(stopping);
         locked(() -> {
+            if (summarized) {
+                return;
+            }
+            summarized = true;
             running.clear();
             provisioning.clear();
             clearBlock();

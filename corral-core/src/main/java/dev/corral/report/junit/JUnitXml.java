@@ -1,16 +1,16 @@
 package dev.corral.report.junit;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 
 import dev.corral.results.AtomicFile;
 import dev.corral.results.Outcome;
@@ -65,64 +65,58 @@ public final class JUnitXml {
 
     /** Writes the report to a stream (not closed). */
     public static void render(ResultsDir dir, RunResults results, OutputStream out) throws IOException {
-        try {
-            XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
-            new Render(dir, results, xml).document();
-            xml.flush();
-            xml.close();
-        } catch (XMLStreamException e) {
-            throw new ResultsException("cannot write JUnit XML: " + e.getMessage(), e);
-        }
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+        new Render(dir, results, new XmlWriter(writer)).document();
+        writer.flush();
     }
 
-    private record Render(ResultsDir dir, RunResults results, XMLStreamWriter xml) {
+    private record Render(ResultsDir dir, RunResults results, XmlWriter xml) {
 
-        void document() throws XMLStreamException {
+        void document() throws IOException {
             List<TestResult> all = results.finals();
             boolean multi = results.targets().size() > 1;
-            xml.writeStartDocument("UTF-8", "1.0");
+            xml.declaration();
             nl(0);
-            xml.writeStartElement("testsuites");
-            xml.writeAttribute("time", seconds(totalTime(all)));
-            xml.writeAttribute("tests", Integer.toString(all.size()));
-            xml.writeAttribute("failures", Long.toString(count(all, Outcome.FAIL)));
-            xml.writeAttribute("errors", Long.toString(errors(all)));
-            xml.writeAttribute("disabled", "0");
+            xml.start("testsuites");
+            xml.attribute("time", seconds(totalTime(all)));
+            xml.attribute("tests", Integer.toString(all.size()));
+            xml.attribute("failures", Long.toString(count(all, Outcome.FAIL)));
+            xml.attribute("errors", Long.toString(errors(all)));
+            xml.attribute("disabled", "0");
             List<String> targets = results.targets().isEmpty() ? List.of(ResultsDir.DEFAULT_TARGET) : results.targets();
             for (String target : targets) {
                 suite(target, results.finals(target), multi);
             }
             nl(0);
-            xml.writeEndElement();
+            xml.end();
             nl(0);
-            xml.writeEndDocument();
         }
 
-        private void suite(String target, List<TestResult> tests, boolean multi) throws XMLStreamException {
+        private void suite(String target, List<TestResult> tests, boolean multi) throws IOException {
             nl(1);
-            xml.writeStartElement("testsuite");
-            xml.writeAttribute("name", XmlText.clean(target));
-            xml.writeAttribute("tests", Integer.toString(tests.size()));
-            xml.writeAttribute("failures", Long.toString(count(tests, Outcome.FAIL)));
-            xml.writeAttribute("errors", Long.toString(errors(tests)));
-            xml.writeAttribute("disabled", "0");
-            xml.writeAttribute("skipped", Long.toString(count(tests, Outcome.SKIP) + count(tests, Outcome.INFO)));
-            xml.writeAttribute("time", seconds(totalTime(tests)));
+            xml.start("testsuite");
+            xml.attribute("name", target);
+            xml.attribute("tests", Integer.toString(tests.size()));
+            xml.attribute("failures", Long.toString(count(tests, Outcome.FAIL)));
+            xml.attribute("errors", Long.toString(errors(tests)));
+            xml.attribute("disabled", "0");
+            xml.attribute("skipped", Long.toString(count(tests, Outcome.SKIP) + count(tests, Outcome.INFO)));
+            xml.attribute("time", seconds(totalTime(tests)));
             for (TestResult r : tests) {
                 testcase(r, multi);
             }
             nl(1);
-            xml.writeEndElement();
+            xml.end();
         }
 
-        private void testcase(TestResult r, boolean multi) throws XMLStreamException {
+        private void testcase(TestResult r, boolean multi) throws IOException {
             nl(2);
-            xml.writeStartElement("testcase");
-            xml.writeAttribute("name", XmlText.clean(r.name()));
+            xml.start("testcase");
+            xml.attribute("name", r.name());
             if (multi) {
-                xml.writeAttribute("classname", XmlText.clean(r.target()));
+                xml.attribute("classname", r.target());
             }
-            xml.writeAttribute("time", seconds(r.duration()));
+            xml.attribute("time", seconds(r.duration()));
             String output = output(r, SYSTEM_OUT_LIMIT);
             switch (r.outcome()) {
                 case SKIP, INFO -> problem("skipped", "skipped", r, null);
@@ -147,37 +141,37 @@ public final class JUnitXml {
             }
             if (output != null) {
                 nl(3);
-                xml.writeStartElement("system-out");
-                xml.writeCharacters(XmlText.clean(output));
-                xml.writeEndElement();
+                xml.start("system-out");
+                xml.text(output);
+                xml.end();
             }
             nl(2);
-            xml.writeEndElement();
+            xml.end();
         }
 
-        private void problem(String element, String type, TestResult r, String text) throws XMLStreamException {
+        private void problem(String element, String type, TestResult r, String text) throws IOException {
             nl(3);
-            xml.writeStartElement(element);
-            xml.writeAttribute("type", type);
-            xml.writeAttribute("message", XmlText.clean(message(r)));
+            xml.start(element);
+            xml.attribute("type", type);
+            xml.attribute("message", message(r));
             if (text != null && !text.isEmpty()) {
-                xml.writeCharacters(XmlText.clean(text));
+                xml.text(text);
             }
-            xml.writeEndElement();
+            xml.end();
         }
 
-        private void rerun(String element, TestResult attempt) throws XMLStreamException {
+        private void rerun(String element, TestResult attempt) throws IOException {
             nl(3);
-            xml.writeStartElement(element);
-            xml.writeAttribute("type", element.endsWith("Failure") ? "failure" : "error");
-            xml.writeAttribute("message", XmlText.clean("attempt " + attempt.attempt() + ": " + message(attempt)));
+            xml.start(element);
+            xml.attribute("type", element.endsWith("Failure") ? "failure" : "error");
+            xml.attribute("message", "attempt " + attempt.attempt() + ": " + message(attempt));
             String text = failureText(attempt, output(attempt, FAILURE_TEXT_LIMIT));
             if (!text.isEmpty()) {
-                xml.writeStartElement("stackTrace");
-                xml.writeCharacters(XmlText.clean(text));
-                xml.writeEndElement();
+                xml.start("stackTrace");
+                xml.text(text);
+                xml.end();
             }
-            xml.writeEndElement();
+            xml.end();
         }
 
         private String output(TestResult r, int limit) {
@@ -199,8 +193,8 @@ public final class JUnitXml {
             return null;
         }
 
-        private void nl(int depth) throws XMLStreamException {
-            xml.writeCharacters("\n" + "  ".repeat(depth));
+        private void nl(int depth) throws IOException {
+            xml.raw("\n" + "  ".repeat(depth));
         }
     }
 

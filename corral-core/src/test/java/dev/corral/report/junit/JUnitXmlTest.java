@@ -155,14 +155,14 @@ class JUnitXmlTest {
     @Test
     void replacesCharactersXmlCannotCarry() throws Exception {
         TestResult r = ResultFixtures.withNotes(result("/tests/ctl\u0001name", 1, Outcome.FAIL),
-                List.of("note \u0000 with nul", "lone \uD800 surrogate"));
+                List.of("note \u0000 with nul", "lone \uD800 surrogate", "two\nlines\tand \"quotes\" <&>"));
         Path xml = write(List.of(withOutput(r, "\u001b[31mred\u001b[0m nul\u0000 bell\u0007 fffe\uFFFE emoji 🚀 <&>]]>\n")));
 
         validateAgainstTmtXsd(xml);
         Document doc = parse(xml);
         Element tc = testcase(doc, "/tests/ctl\\x01name");
         assertThat(children(tc, "failure").getFirst().getAttribute("message"))
-                .isEqualTo("fail: note \\x00 with nul, lone \uFFFD surrogate");
+                .isEqualTo("fail: note \\x00 with nul, lone \uFFFD surrogate, two\nlines\tand \"quotes\" <&>");
         assertThat(children(tc, "system-out").getFirst().getTextContent())
                 .isEqualTo("\\x1B[31mred\\x1B[0m nul\\x00 bell\\x07 fffe\uFFFD emoji 🚀 <&>]]>\n");
     }
