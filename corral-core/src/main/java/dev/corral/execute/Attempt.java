@@ -1,0 +1,340 @@
+package dev.corral.execute;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.corral.CorralException;
+import dev.corral.Deadline;
+import dev.corral.machine.Capability;
+import dev.corral.machine.Command;
+import dev.corral.machine.CommandFailedException;
+import dev.corral.machine.Connection;
+import dev.corral.machine.ConnectionException;
+import dev.corral.machine.ExecResult;
+import dev.corral.machine.Machine;
+import dev.corral.results.TestResult;
+import dev.corral.tmt.Framework;
+import dev.corral.tmt.TestCase;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of {@link TestInvoker#invoke}: sets up the test's directory on the machine, runs the test (again after a
+ * reboot or a restart), collects its files and turns them into results. Not thread-safe; used once.
+ */
+final class Attempt {
+    /** tmt's exit code for a test killed because its duration expired. */
+    static final int TIMEOUT_EXIT_CODE = 124;
+    /** Limit for each step around the test: setting up, collecting, cleaning. */
+    private static final Duration STEP_LIMIT = Duration.ofMinutes(5);
+    /** How long a reboot may take when the test did not say ({@code tmt-reboot -t}). */
+    private static final Duration REBOOT_LIMIT = Duration.ofMinutes(10);
+
+    private final Invocation invocation;
+    private final TestCase test;
+    private final PreparedMachine prepared;
+    private final Machine machine;
+    private final Deadline deadline;
+    private final Logger log;
+    private final String relativeDir;
+    private final Path localDir;
+    private final String remoteDir;
+
+    private Instant start;
+    private Instant end;
+    private Integer returnCode;
+    private String signal;
+    private boolean timedOut;
+    private int reboots;
+    private int restarts;
+    private boolean collected;
+    /** Problems that make every result an error. */
+    private final List<String> problems = new ArrayList<>();
+    /** Notes for the test's own result. */
+    private final List<String> notes = new ArrayList<>();
+
+    Attempt(Invocation invocation, Deadline deadline) {
+        this.invocation = invocation;
+        this.test = invocation.test();
+        this.prepared = invocation.machine();
+        this.machine = prepared.machine();
+        this.deadline = deadline;
+        this.log = LoggerFactory.getLogger("corral.execute." + machine.id());
+        this.relativeDir = TestDirectory.relative(invocation.target(), test.name(), invocation.serialNumber(),
+                invocation.attempt());
+        this.localDir = invocation.resultsDir().resolve(relativeDir);
+        String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        this.remoteDir = prepared.testsDir() + "/"
+                + TestDirectory.leaf(test.name(), invocation.serialNumber(), invocation.attempt()) + "-" + random;
+    }
+
+    InvocationResult run() throws InterruptedException {
+        start = Instant.now();
+        createLocalDir();
+        String invalid = validate();
+        if (invalid != null) {
+            problems.add(invalid);
+        } else {
+            try {
+                setUp();
+                runUntilDone();
+            } catch (ConnectionException e) {
+                throw lost(e.getMessage(), e);
+            } catch (CommandFailedException e) {
+                problems.add("running the test failed: " + e.getMessage());
+            }
+        }
+        if (end == null) {
+            end = Instant.now();
+        }
+        List<TestResult> results = new ResultExtractor(snapshot()).extract();
+        cleanUp();
+        return new InvocationResult(test.name(), results, isAbortRequested(), relativeDir);
+    }
+
+    private void createLocalDir() {
+        try {
+            if (Files.exists(localDir)) {
+                // a leftover of an attempt that never finished (killed run): keep it aside, never mix
+                Path aside = localDir.resolveSibling(localDir.getFileName() + ".stale-" + System.currentTimeMillis());
+                Files.move(localDir, aside);
+                log.warn("moved the unfinished {} aside to {}", localDir, aside);
+            }
+            Files.createDirectories(localDir.resolve("data"));
+            Files.createFile(localDir.resolve(ResultExtractor.OUTPUT));
+        } catch (IOException e) {
+            throw new CorralException("cannot create the test directory " + localDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Why the test cannot run at all, or {@code null}. */
+    private String validate() {
+        if (test.test() == null || test.test().isBlank()) {
+            return "test " + test.name() + " has no 'test' command to run";
+        }
+        if (workingDirectory() == null) {
+            return "test path '" + test.path() + "' leaves the test tree";
+        }
+        for (Map.Entry<String, String> e : new TestEnvironment(invocation, remoteDir, 0, 0).variables().entrySet()) {
+            String name = e.getKey();
+            if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                return "invalid environment variable name '" + name.replace("\0", "\\0") + "'";
+            }
+            if (e.getValue().indexOf('\0') >= 0) {
+                return "environment variable " + name + " contains a NUL character";
+            }
+        }
+        return null;
+    }
+
+    /** The test's working directory on the machine, or {@code null} when its path leaves the tree. */
+    private String workingDirectory() {
+        List<String> parts = new ArrayList<>();
+        for (String part : test.path().split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (parts.isEmpty()) {
+                    return null;
+                }
+                parts.removeLast();
+            } else {
+                parts.add(part);
+            }
+        }
+        return parts.isEmpty() ? prepared.treeDir() : prepared.treeDir() + "/" + String.join("/", parts);
+    }
+
+    private void setUp() throws InterruptedException {
+        Connection connection = machine.connection();
+        Deadline limit = deadline.min(STEP_LIMIT);
+        RemoteFiles.mkdirs(connection, limit, remoteDir + "/data");
+        RemoteFiles.write(connection, remoteDir + "/metadata.yaml", MetadataFile.render(test, invocation.context()),
+                "644", limit);
+        String inner = test.framework() == Framework.SHELL ? "set -eo pipefail; " + test.test() : test.test();
+        RemoteFiles.write(connection, testScript(), inner.endsWith("\n") ? inner : inner + "\n", "755", limit);
+    }
+
+    private String testScript() {
+        return remoteDir + "/test.sh";
+    }
+
+    private void runUntilDone() throws InterruptedException {
+        while (true) {
+            runOnce();
+            collect();
+            readPlanEnvironment();
+            if (test.restartOnExitCode().contains(returnCode)) {
+                if (restarts < test.restartMaxCount()) {
+                    if (!test.restartWithReboot()) {
+                        restarts++;
+                        log.debug("{}: restarting after exit code {} (restart {})", test.name(), returnCode, restarts);
+                        continue;
+                    }
+                    if (reboot(true, null, "restart with reboot requested")) {
+                        continue;
+                    }
+                } else {
+                    problems.add("crashed too many times, you may want to set restart-max-count larger");
+                }
+            }
+            RebootRequest request = takeRebootRequest();
+            if (request != null && reboot(false, request.timeout(), "reboot requested")) {
+                continue;
+            }
+            return;
+        }
+    }
+
+    private void runOnce() throws InterruptedException {
+        Path output = localDir.resolve(ResultExtractor.OUTPUT);
+        OutputFile out;
+        try {
+            out = OutputFile.append(output);
+        } catch (IOException e) {
+            throw new CorralException("cannot write " + output + ": " + e.getMessage(), e);
+        }
+        try (out) {
+            Command command = Command.builder("bash", prepared.wrapper(), testScript(), prepared.scriptsDir(),
+                            test.tty() ? "tty" : "notty")
+                    .env(new TestEnvironment(invocation, remoteDir, reboots, restarts).variables())
+                    .cwd(workingDirectory())
+                    .stdout(out)
+                    .mergeStderr()
+                    .build();
+            log.debug("running {} (reboot {}, restart {}) in {}", test.name(), reboots, restarts, remoteDir);
+            ExecResult result = machine.connection().exec(command, deadline.min(test.duration()));
+            end = Instant.now();
+            timedOut = result.timedOut();
+            returnCode = timedOut ? TIMEOUT_EXIT_CODE : result.exitCode();
+            signal = timedOut ? null : result.signal();
+            if (timedOut) {
+                out.append("\nMaximum test time '" + MetadataFile.format(test.duration()) + "' exceeded.\n"
+                        + "Adjust the test 'duration' attribute if necessary.\n"
+                        + "https://tmt.readthedocs.io/en/stable/spec/tests.html#duration\n");
+            }
+        } catch (ConnectionException e) {
+            end = Instant.now();
+            throw e;
+        }
+        if (out.failure() != null && notes.stream().noneMatch(n -> n.startsWith("output incomplete"))) {
+            notes.add("output incomplete: " + out.failure().getMessage());
+        }
+    }
+
+    /** Copies the test's directory from the machine ({@code data/}, beakerlib files, ...) next to the output. */
+    private void collect() throws InterruptedException {
+        try {
+            machine.connection().download(remoteDir, localDir, Deadline.after(STEP_LIMIT));
+            collected = true;
+        } catch (CommandFailedException e) {
+            collected = false;
+            String note = "collecting test data failed: " + e.getMessage();
+            if (!notes.contains(note)) {
+                notes.add(note);
+            }
+        }
+    }
+
+    private void readPlanEnvironment() throws InterruptedException {
+        try {
+            prepared.readPlanEnvironment(invocation.planEnvironment(), Deadline.after(STEP_LIMIT));
+        } catch (CommandFailedException e) {
+            log.warn("{}: cannot read the plan environment file: {}", machine.id(), e.getMessage());
+        }
+    }
+
+    /** The test's reboot request, removed on both sides, or {@code null}. */
+    private RebootRequest takeRebootRequest() throws InterruptedException {
+        Path file = localDir.resolve("data/reboot-request");
+        if (!Files.exists(file)) {
+            return null;
+        }
+        RebootRequest request;
+        try {
+            request = RebootRequest.parse(Files.readString(file, StandardCharsets.UTF_8));
+            Files.delete(file);
+        } catch (IOException e) {
+            throw new CorralException("cannot read the reboot request " + file + ": " + e.getMessage(), e);
+        }
+        RemoteFiles.remove(machine.connection(), remoteDir + "/data/reboot-request", Deadline.after(STEP_LIMIT));
+        return request;
+    }
+
+    /**
+     * Reboots the machine for the test; {@code false} (with a problem recorded) when the machine cannot reboot.
+     *
+     * @throws MachineLostException when the machine does not come back
+     */
+    private boolean reboot(boolean hard, Duration timeout, String why) throws InterruptedException {
+        if (!machine.can(Capability.REBOOT)) {
+            problems.add(why + " but machine " + machine.id() + " cannot reboot");
+            return false;
+        }
+        log.info("{}: {} by {}, rebooting ({})", machine.id(), why, test.name(), hard ? "hard" : "soft");
+        try {
+            machine.reboot(hard, deadline.min(timeout != null ? timeout : REBOOT_LIMIT));
+        } catch (UnsupportedOperationException e) {
+            problems.add(why + " but machine " + machine.id() + " cannot reboot");
+            return false;
+        } catch (ConnectionException e) {
+            throw lost("reboot timeout: " + e.getMessage(), e);
+        }
+        reboots++;
+        restarts++;
+        return true;
+    }
+
+    private boolean isAbortRequested() {
+        return Files.exists(localDir.resolve("data/abort"));
+    }
+
+    private MachineLostException lost(String message, ConnectionException cause) {
+        if (end == null) {
+            end = Instant.now();
+        }
+        problems.add("machine lost: " + message);
+        List<TestResult> results = new ResultExtractor(snapshot()).extract();
+        TestResult partial = results.stream().filter(r -> r.name().equals(test.name())).findFirst()
+                .orElse(results.getFirst());
+        return new MachineLostException("machine " + machine.id() + " lost while running " + test.name() + ": "
+                + message, cause, partial);
+    }
+
+    private void cleanUp() throws InterruptedException {
+        if (!collected) {
+            return; // keep what the machine has, it was not copied
+        }
+        try {
+            RemoteFiles.remove(machine.connection(), remoteDir, Deadline.after(STEP_LIMIT));
+        } catch (CorralException e) {
+            log.debug("{}: cannot remove {}: {}", machine.id(), remoteDir, e.getMessage());
+        }
+    }
+
+    private ResultExtractor.Run snapshot() {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("reboot-count", reboots);
+        extra.put("restart-count", restarts);
+        if (returnCode != null) {
+            extra.put("exit-code", returnCode);
+        }
+        if (signal != null) {
+            extra.put("signal", signal);
+        }
+        return new ResultExtractor.Run(invocation, relativeDir, localDir, machine.id(), start, end, returnCode,
+                timedOut, List.copyOf(problems), List.copyOf(notes), isAbortRequested(), extra);
+    }
+}

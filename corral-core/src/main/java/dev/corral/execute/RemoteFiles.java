@@ -1,0 +1,56 @@
+package dev.corral.execute;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.corral.Deadline;
+import dev.corral.machine.Command;
+import dev.corral.machine.Connection;
+import dev.corral.machine.ExecResult;
+
+/**
+ * File operations on a machine through its {@link Connection}, with paths always passed as arguments (never
+ * spliced into shell code).
+ */
+final class RemoteFiles {
+    private RemoteFiles() {
+    }
+
+    static void mkdirs(Connection connection, Deadline deadline, String... paths) throws InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("mkdir", "-p", "--"));
+        argv.addAll(List.of(paths));
+        connection.exec(Command.builder(argv).build(), deadline).orThrow("creating " + String.join(", ", paths));
+    }
+
+    /** Writes {@code content} to {@code path} (replacing it) with the given octal mode. */
+    static void write(Connection connection, String path, byte[] content, String mode, Deadline deadline)
+            throws InterruptedException {
+        connection.exec(Command.builder("sh", "-c", "cat > \"$1\" && chmod \"$2\" \"$1\"", "sh", path, mode)
+                .stdin(content).build(), deadline).orThrow("writing " + path);
+    }
+
+    static void write(Connection connection, String path, String content, String mode, Deadline deadline)
+            throws InterruptedException {
+        write(connection, path, content.getBytes(StandardCharsets.UTF_8), mode, deadline);
+    }
+
+    /** Creates an empty file unless it exists. */
+    static void touch(Connection connection, String path, Deadline deadline) throws InterruptedException {
+        connection.exec(Command.of("touch", "--", path), deadline).orThrow("creating " + path);
+    }
+
+    /** The file's text, or {@code null} when it does not exist; capped at {@link Command#CAPTURE_LIMIT} bytes. */
+    static String read(Connection connection, String path, Deadline deadline) throws InterruptedException {
+        ExecResult r = connection.exec(Command.builder("sh", "-c", "[ ! -e \"$1\" ] && exit 3; cat -- \"$1\"", "sh",
+                path).build(), deadline);
+        if (r.exitCode() == 3 && !r.timedOut()) {
+            return null;
+        }
+        return r.orThrow("reading " + path).stdout();
+    }
+
+    static void remove(Connection connection, String path, Deadline deadline) throws InterruptedException {
+        connection.exec(Command.of("rm", "-rf", "--", path), deadline).orThrow("removing " + path);
+    }
+}

@@ -1,0 +1,340 @@
+package dev.corral.machine.local;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.corral.CorralException;
+import dev.corral.Deadline;
+import dev.corral.machine.Command;
+import dev.corral.machine.CommandFailedException;
+import dev.corral.machine.Connection;
+import dev.corral.machine.ConnectionException;
+import dev.corral.machine.ExecResult;
+
+import org.slf4j.Logger;
+
+/**
+ * Runs commands as local processes of the JVM's user, with the JVM's environment plus the command's variables.
+ *
+ * <p>Every command runs in its own session ({@code setsid}) and carries a unique {@value ProcessReaper#TOKEN_VARIABLE}
+ * in its environment. Nothing a command starts outlives it: when it ends, times out, is interrupted or the machine
+ * is closed, its process, its session and every process carrying its token are killed ({@link ProcessReaper}).
+ * Relative paths and a missing working directory resolve against the machine's work directory.
+ */
+final class LocalConnection implements Connection {
+    /** How long output pumps may take to drain after the command's processes are gone. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
+    private static final File DEV_NULL = new File("/dev/null");
+
+    private final LocalMachine machine;
+    private final String setsid;
+    private final Logger log;
+    private final Set<Running> running = ConcurrentHashMap.newKeySet();
+
+    LocalConnection(LocalMachine machine, String setsid, Logger log) {
+        this.machine = machine;
+        this.setsid = setsid;
+        this.log = log;
+    }
+
+    @Override
+    public ExecResult exec(Command command, Deadline deadline) throws InterruptedException {
+        ensureOpen(command);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        String token = UUID.randomUUID().toString();
+        List<String> argv = new ArrayList<>(command.argv().size() + 2);
+        argv.add(setsid);
+        argv.add("--wait");
+        argv.addAll(command.argv());
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .directory(resolve(command.cwd() == null ? "." : command.cwd()).toFile())
+                .redirectErrorStream(command.mergeStderr());
+        Map<String, String> environment = builder.environment();
+        command.env().forEach((name, value) -> {
+            try {
+                environment.put(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid environment variable '" + name + "' for " + command
+                        + ": names must not contain '=' or NUL, values must not contain NUL", e);
+            }
+        });
+        environment.put(ProcessReaper.TOKEN_VARIABLE, token);
+        byte[] stdin = command.stdin();
+        if (stdin == null) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        }
+
+        long startNanos = System.nanoTime();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            return startFailure(command, e, startNanos);
+        }
+        Running run = new Running(process, ProcessReaper.startTicks(process.pid()), token);
+        running.add(run);
+        if (machine.isClosed()) {
+            // closed while the process started: killAll() may have missed it
+            run.killedByClose = true;
+            ProcessReaper.kill(process, run.startTicks, token, log);
+        }
+        try {
+            return await(command, deadline, run, stdin, startNanos);
+        } finally {
+            running.remove(run);
+        }
+    }
+
+    private ExecResult await(Command command, Deadline deadline, Running run, byte[] stdin, long startNanos)
+            throws InterruptedException {
+        Process process = run.process;
+        Capture stdoutCapture = command.stdout() == null ? new Capture() : null;
+        Capture stderrCapture = command.stderr() == null && !command.mergeStderr() ? new Capture() : null;
+        List<Thread> pumps = new ArrayList<>(3);
+        pumps.add(pump(process.getInputStream(), command.stdout() != null ? command.stdout() : stdoutCapture));
+        if (!command.mergeStderr()) {
+            pumps.add(pump(process.getErrorStream(), command.stderr() != null ? command.stderr() : stderrCapture));
+        }
+        if (stdin != null) {
+            Thread.ofVirtual().name("stdin-" + process.pid()).start(() -> feed(process.getOutputStream(), stdin));
+        } else {
+            closeQuietly(process.getOutputStream());
+        }
+
+        boolean timedOut = false;
+        try {
+            timedOut = !waitFor(process, deadline);
+        } catch (InterruptedException e) {
+            int killed = ProcessReaper.kill(process, run.startTicks, run.token, log);
+            log.debug("interrupted: killed {} processes of {}", killed, command);
+            drain(pumps, command);
+            throw e;
+        }
+        // the command ended or timed out: nothing it started may survive it
+        int killed = ProcessReaper.kill(process, run.startTicks, run.token, log);
+        drain(pumps, command);
+        if (run.killedByClose) {
+            throw new ConnectionException("local machine " + machine.id() + " was closed while running " + command);
+        }
+        int status = process.exitValue();
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        if (timedOut) {
+            log.debug("{} timed out after {}; killed {} processes", command, took, killed);
+        } else if (killed > 0) {
+            log.debug("{} left {} processes behind; killed them", command, killed);
+        }
+        return new ExecResult(status, Signals.fromExitStatus(status), timedOut,
+                stdoutCapture == null ? "" : stdoutCapture.text(),
+                stderrCapture == null ? "" : stderrCapture.text(), took);
+    }
+
+    /** Waits until the process exits ({@code true}) or the deadline expires ({@code false}). */
+    private static boolean waitFor(Process process, Deadline deadline) throws InterruptedException {
+        if (deadline.isNone()) {
+            process.waitFor();
+            return true;
+        }
+        while (true) {
+            long left = deadline.remainingNanos();
+            if (left <= 0) {
+                return !process.isAlive();
+            }
+            if (process.waitFor(Math.min(left, TimeUnit.HOURS.toNanos(1)), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+        }
+    }
+
+    private Thread pump(InputStream from, OutputStream to) {
+        return Thread.ofVirtual().name("pump").start(() -> {
+            byte[] buffer = new byte[64 * 1024];
+            boolean sinkOk = true;
+            try (from) {
+                int n;
+                while ((n = from.read(buffer)) >= 0) {
+                    if (sinkOk) {
+                        try {
+                            to.write(buffer, 0, n);
+                        } catch (IOException | RuntimeException e) {
+                            // the sink's owner sees its own failure; keep draining so the command never blocks
+                            sinkOk = false;
+                            log.debug("output sink failed, discarding the rest: {}", e.toString());
+                        }
+                    }
+                }
+                if (sinkOk) {
+                    to.flush();
+                }
+            } catch (IOException e) {
+                log.debug("reading command output failed: {}", e.toString());
+            }
+        });
+    }
+
+    private static void feed(OutputStream stdin, byte[] bytes) {
+        try (stdin) {
+            stdin.write(bytes);
+        } catch (IOException e) {
+            // the command exited without reading all of its input
+        }
+    }
+
+    /** Waits for the output pumps; their writers are all dead, so they end once the pipes are drained. */
+    private void drain(List<Thread> pumps, Command command) {
+        boolean interrupted = Thread.interrupted();
+        long until = System.nanoTime() + DRAIN_LIMIT.toNanos();
+        try {
+            for (Thread pump : pumps) {
+                while (pump.isAlive()) {
+                    long left = until - System.nanoTime();
+                    if (left <= 0) {
+                        log.warn("output of {} still open {} after its processes were killed; not waiting for it",
+                                command, DRAIN_LIMIT);
+                        return;
+                    }
+                    try {
+                        pump.join(Duration.ofNanos(left));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private ExecResult startFailure(Command command, IOException e, long startNanos) {
+        String message = "corral: cannot run " + command.argv().getFirst() + ": " + e.getMessage() + "\n";
+        OutputStream sink = command.mergeStderr() ? command.stdout() : command.stderr();
+        if (sink != null) {
+            try {
+                sink.write(message.getBytes(StandardCharsets.UTF_8));
+                sink.flush();
+            } catch (IOException ignored) {
+                // the sink's owner sees its own failure
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        String stdout = command.mergeStderr() && sink == null ? message : "";
+        String stderr = !command.mergeStderr() && sink == null ? message : "";
+        return new ExecResult(127, null, false, stdout, stderr, took);
+    }
+
+    @Override
+    public void upload(Path source, String target, Deadline deadline) throws InterruptedException {
+        ensureOpen("upload to " + target);
+        if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CorralException("cannot upload " + source + ": no such file or directory");
+        }
+        copy(source, resolve(target), deadline, "upload of " + source + " to " + target);
+    }
+
+    @Override
+    public void download(String source, Path target, Deadline deadline) throws InterruptedException {
+        ensureOpen("download of " + source);
+        copy(resolve(source), target, deadline, "download of " + source + " to " + target);
+    }
+
+    private void copy(Path from, Path to, Deadline deadline, String what) throws InterruptedException {
+        long startNanos = System.nanoTime();
+        try {
+            TreeCopy.copy(from, to, deadline);
+        } catch (NoSuchFileException e) {
+            throw new CommandFailedException(what, failure(1, false, from + ": No such file or directory", startNanos));
+        } catch (InterruptedIOException e) {
+            throw new CommandFailedException(what, failure(-1, true, e.getMessage(), startNanos));
+        } catch (IOException e) {
+            throw new CommandFailedException(what, failure(1, false, e.toString(), startNanos));
+        }
+    }
+
+    private static ExecResult failure(int status, boolean timedOut, String message, long startNanos) {
+        return new ExecResult(status, null, timedOut, "", message, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    /** Kills every running command; they end with a {@link ConnectionException}. */
+    void killAll() {
+        for (Running run : running) {
+            run.killedByClose = true;
+            ProcessReaper.kill(run.process, run.startTicks, run.token, log);
+        }
+    }
+
+    private Path resolve(String path) {
+        return machine.workPath().resolve(path).normalize();
+    }
+
+    private void ensureOpen(Object what) {
+        if (machine.isClosed()) {
+            throw new ConnectionException("local machine " + machine.id() + " is closed; cannot run " + what);
+        }
+    }
+
+    private static void closeQuietly(OutputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException ignored) {
+            // nothing to release
+        }
+    }
+
+    /** A command in flight. */
+    private static final class Running {
+        final Process process;
+        final long startTicks;
+        final String token;
+        volatile boolean killedByClose;
+
+        Running(Process process, long startTicks, String token) {
+            this.process = process;
+            this.startTicks = startTicks;
+            this.token = token;
+        }
+    }
+
+    /** Captured output, capped at {@link Command#CAPTURE_LIMIT} bytes; the rest is counted and dropped. */
+    private static final class Capture extends OutputStream {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            if (bytes.size() < Command.CAPTURE_LIMIT) {
+                bytes.write(b);
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            int room = Command.CAPTURE_LIMIT - bytes.size();
+            if (room > 0) {
+                bytes.write(b, off, Math.min(room, len));
+            }
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}

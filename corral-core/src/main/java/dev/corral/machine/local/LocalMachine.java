@@ -1,0 +1,124 @@
+package dev.corral.machine.local;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+
+import dev.corral.Deadline;
+import dev.corral.machine.Capability;
+import dev.corral.machine.Connection;
+import dev.corral.machine.Machine;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One local machine slot: processes of the JVM's user on this host, with a private work directory. It cannot
+ * reboot; it is alive until closed. Closing kills every command still running and removes the work directory.
+ */
+final class LocalMachine implements Machine {
+    private final String id;
+    private final Path workDir;
+    private final Set<Capability> capabilities;
+    private final LocalConnection connection;
+    private final Runnable onClose;
+    private final Logger log;
+    private volatile boolean closed;
+
+    LocalMachine(String id, Path workDir, String setsid, Set<Capability> capabilities, Runnable onClose) {
+        this.id = id;
+        this.workDir = workDir.toAbsolutePath().normalize();
+        this.capabilities = Set.copyOf(capabilities);
+        this.onClose = onClose;
+        this.log = LoggerFactory.getLogger("corral.machine.local." + id);
+        this.connection = new LocalConnection(this, setsid, log);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public String workDir() {
+        return workDir.toString();
+    }
+
+    Path workPath() {
+        return workDir;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public boolean isAlive(Deadline deadline) {
+        return !closed;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            connection.killAll();
+            deleteTree(workDir);
+        } finally {
+            onClose.run();
+        }
+    }
+
+    private void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    dir.toFile().setWritable(true, true);
+                    dir.toFile().setExecutable(true, true);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            log.warn("cannot remove work directory {}: {}", root, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalMachine[" + id + "]";
+    }
+}

@@ -1,0 +1,200 @@
+package dev.corral.machine.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+
+/**
+ * Kills every process a command started, including the ones that left its process tree.
+ *
+ * <p>Each command runs as the leader of its own session ({@code setsid}), and carries a unique token in its
+ * environment ({@value #TOKEN_VARIABLE}), inherited by everything it starts. A process belongs to the command
+ * when it is a descendant of it, is in its session or process group, or carries its token: a daemon that called
+ * {@code setsid} and was re-parented to init is still found by its token. Only a process that also cleared its
+ * environment escapes, which is documented as a limitation.
+ *
+ * <p>Killing repeats (SIGKILL, re-scan) until nothing is left, so processes forked during the kill are caught
+ * too. The JVM and its ancestors are never touched; zombies are ignored (they are already dead).
+ */
+final class ProcessReaper {
+    /** The environment variable carrying a command's token. */
+    static final String TOKEN_VARIABLE = "CORRAL_TEST_TOKEN";
+
+    private static final Path PROC = Path.of("/proc");
+    private static final int MAX_ROUNDS = 200;
+
+    private ProcessReaper() {
+    }
+
+    /**
+     * Kills the command's process (if still running) and everything it started, then waits briefly for the
+     * command's own process to be reaped. Never throws; leaves the interrupt flag as it found it.
+     *
+     * @param root           the command's process, the leader of its session
+     * @param rootStartTicks when the command's process started ({@link #startTicks}), or -1 when unknown;
+     *                       older processes cannot belong to it and are not looked at
+     * @param token          the command's token
+     * @return how many processes were signalled
+     */
+    static int kill(Process root, long rootStartTicks, String token, Logger log) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return killAll(root, rootStartTicks, token, log);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static int killAll(Process root, long rootStartTicks, String token, Logger log) {
+        byte[] needle = (TOKEN_VARIABLE + "=" + token).getBytes(StandardCharsets.UTF_8);
+        long session = root.pid();
+        Set<Long> untouchable = untouchable();
+        int signalled = 0;
+        Set<Long> descendants = new HashSet<>();
+        if (root.isAlive()) {
+            // children are only known as such while their parent lives
+            root.descendants().forEach(h -> descendants.add(h.pid()));
+            root.destroyForcibly();
+            signalled++;
+        }
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Set<Long> targets = new LinkedHashSet<>(descendants);
+            descendants.clear();
+            targets.addAll(scan(session, rootStartTicks, needle));
+            targets.removeAll(untouchable);
+            targets.remove(session);
+            targets.removeIf(ProcessReaper::isZombieOrGone);
+            if (targets.isEmpty()) {
+                break;
+            }
+            for (long pid : targets) {
+                Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+                if (handle.isPresent() && handle.get().destroyForcibly()) {
+                    signalled++;
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(round < 10 ? 1 : 10));
+            if (round == MAX_ROUNDS - 1) {
+                log.warn("processes of session {} survived {} rounds of SIGKILL: {}", session, MAX_ROUNDS, targets);
+            }
+        }
+        try {
+            if (!root.waitFor(10, TimeUnit.SECONDS)) {
+                log.warn("process {} did not exit 10 s after SIGKILL", session);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return signalled;
+    }
+
+    /** Processes of the command's session or process group, or carrying its token. */
+    private static Set<Long> scan(long session, long notBefore, byte[] needle) {
+        Set<Long> found = new HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!isNumber(name)) {
+                    continue;
+                }
+                long pid = Long.parseLong(name);
+                long[] ids = sessionAndGroup(entry);
+                if (ids == null || ids[2] < notBefore) {
+                    continue;
+                }
+                if (ids[0] == session || ids[1] == session || environContains(entry, needle)) {
+                    found.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            // /proc is always there on Linux; without it only the descendants are found
+        }
+        return found;
+    }
+
+    /** {session, process group, start time} of a live process, {@code null} when gone or a zombie. */
+    private static long[] sessionAndGroup(Path procEntry) {
+        String stat = readStat(procEntry);
+        if (stat == null) {
+            return null;
+        }
+        // pid (comm) state ppid pgrp session ...; comm may hold spaces and parentheses
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        if (fields.length < 20 || fields[0].equals("Z") || fields[0].equals("X")) {
+            return null;
+        }
+        return new long[] {Long.parseLong(fields[3]), Long.parseLong(fields[2]), Long.parseLong(fields[19])};
+    }
+
+    /** When a process started, in clock ticks since boot; -1 when it is gone. */
+    static long startTicks(long pid) {
+        long[] ids = sessionAndGroup(PROC.resolve(Long.toString(pid)));
+        return ids == null ? -1 : ids[2];
+    }
+
+    private static boolean isZombieOrGone(long pid) {
+        return sessionAndGroup(PROC.resolve(Long.toString(pid))) == null;
+    }
+
+    private static String readStat(Path procEntry) {
+        try {
+            return Files.readString(procEntry.resolve("stat"), StandardCharsets.ISO_8859_1);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean environContains(Path procEntry, byte[] needle) {
+        byte[] environ;
+        try {
+            environ = Files.readAllBytes(procEntry.resolve("environ"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        outer:
+        for (int i = 0; i <= environ.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (environ[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** This JVM and its ancestors. */
+    private static Set<Long> untouchable() {
+        Set<Long> pids = new HashSet<>();
+        Optional<ProcessHandle> handle = Optional.of(ProcessHandle.current());
+        while (handle.isPresent()) {
+            pids.add(handle.get().pid());
+            handle = handle.get().parent();
+        }
+        return pids;
+    }
+
+    private static boolean isNumber(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!Character.isDigit(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,452 @@
+package dev.corral.machine.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.corral.Deadline;
+import dev.corral.RunId;
+import dev.corral.machine.Command;
+import dev.corral.machine.CommandFailedException;
+import dev.corral.machine.Connection;
+import dev.corral.machine.ConnectionException;
+import dev.corral.machine.ExecResult;
+import dev.corral.machine.Machine;
+import dev.corral.machine.ProvisionContext;
+import dev.corral.machine.ProvisionException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link LocalConnection} with real processes: argv, environment, streams, time limits, process trees, copies. */
+class LocalConnectionTest {
+    private static final Duration GENEROUS = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    private LocalProvisioner provisioner;
+    private Machine machine;
+    private Connection connection;
+
+    @BeforeEach
+    void provision() throws InterruptedException {
+        provisioner = new LocalProvisioner(new ProvisionContext(RunId.generate(), tmp.resolve("machines")), 2);
+        machine = provisioner.provision(Deadline.after(GENEROUS));
+        connection = machine.connection();
+    }
+
+    @AfterEach
+    void release() {
+        provisioner.close();
+    }
+
+    private ExecResult run(Command command) throws InterruptedException {
+        return connection.exec(command, Deadline.after(GENEROUS));
+    }
+
+    @Test
+    void argvReachesTheProgramVerbatim() throws Exception {
+        List<String> hostile = List.of("two words", "it's", "\"quoted\"", "$(touch pwned)", "`touch pwned`", "a\nb",
+                "*", "", "--", ";rm -rf /;", "ünïcödé");
+        Command.Builder builder = Command.builder("printf", "[%s]\\n");
+        ExecResult result = run(Command.builder(concat(List.of("printf", "[%s]\\n"), hostile)).build());
+
+        assertThat(result.succeeded()).isTrue();
+        StringBuilder expected = new StringBuilder();
+        hostile.forEach(arg -> expected.append('[').append(arg).append("]\n"));
+        assertThat(result.stdout()).isEqualTo(expected.toString());
+        assertThat(Path.of(machine.workDir()).resolve("pwned")).doesNotExist();
+        assertThat(builder).isNotNull();
+    }
+
+    @Test
+    void environmentAddsToTheJvmEnvironmentAndKeepsHostileValuesIntact() throws Exception {
+        String hostile = "a 'single' \"double\" $(touch pwned) `touch pwned2` $HOME\nsecond line\\ \t end";
+        ExecResult result = run(Command.builder("bash", "-c", "printf '%s' \"$HOSTILE\"; printf '|%s' \"$PATH\" \"$X2\"")
+                .env("HOSTILE", hostile)
+                .env("X2", "")
+                .build());
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.stdout()).isEqualTo(hostile + "|" + System.getenv("PATH") + "|");
+        assertThat(Path.of(machine.workDir()).resolve("pwned")).doesNotExist();
+        assertThat(Path.of(machine.workDir()).resolve("pwned2")).doesNotExist();
+    }
+
+    @Test
+    void eachCommandCarriesItsOwnToken() throws Exception {
+        String first = run(Command.of("printenv", ProcessReaper.TOKEN_VARIABLE)).stdout().strip();
+        String second = run(Command.of("printenv", ProcessReaper.TOKEN_VARIABLE)).stdout().strip();
+
+        assertThat(first).hasSize(36).isNotEqualTo(second);
+    }
+
+    @Test
+    void workingDirectoryDefaultsToTheMachineWorkDirectory() throws Exception {
+        Path sub = Files.createDirectories(Path.of(machine.workDir(), "sub dir"));
+
+        assertThat(run(Command.of("pwd")).stdout().strip()).isEqualTo(machine.workDir());
+        assertThat(run(Command.builder("pwd").cwd(sub.toString()).build()).stdout().strip()).isEqualTo(sub.toString());
+        assertThat(run(Command.builder("pwd").cwd("sub dir").build()).stdout().strip()).isEqualTo(sub.toString());
+        assertThat(machine.workDir()).startsWith(tmp.resolve("machines").resolve(machine.id()).toString());
+    }
+
+    @Test
+    void stdinIsFedAndAbsentStdinIsEmpty() throws Exception {
+        byte[] input = "line one\nline two with ünïcödé\n".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(run(Command.builder("cat").stdin(input).build()).stdout())
+                .isEqualTo(new String(input, StandardCharsets.UTF_8));
+        ExecResult empty = connection.exec(Command.of("cat"), Deadline.after(Duration.ofSeconds(30)));
+        assertThat(empty.succeeded()).isTrue();
+        assertThat(empty.stdout()).isEmpty();
+    }
+
+    @Test
+    void largeStdinIsNotAProblemWhenTheCommandIgnoresIt() throws Exception {
+        ExecResult result = run(Command.builder("true").stdin(new byte[8 * 1024 * 1024]).build());
+
+        assertThat(result.succeeded()).isTrue();
+    }
+
+    @Test
+    void stdoutAndStderrAreSeparateOrMerged() throws Exception {
+        ExecResult separate = run(Command.of("bash", "-c", "echo out; echo err >&2"));
+        assertThat(separate.stdout()).isEqualTo("out\n");
+        assertThat(separate.stderr()).isEqualTo("err\n");
+
+        ExecResult merged = run(Command.builder("bash", "-c", "echo out; echo err >&2; echo out2").mergeStderr().build());
+        assertThat(merged.stdout()).isEqualTo("out\nerr\nout2\n");
+        assertThat(merged.stderr()).isEmpty();
+    }
+
+    @Test
+    void outputStreamsToTheSinkWhileTheCommandRuns() throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                super.write(b, off, len);
+            }
+        };
+        Path go = tmp.resolve("go");
+        CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(Command.builder("bash", "-c", "echo started; while [ ! -e \"$1\" ]; do sleep 0.05; done; echo done",
+                        "bash", go.toString()).stdout(sink).build());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        await().atMost(GENEROUS).until(() -> sinkText(sink).equals("started\n"));
+        assertThat(running).isNotDone();
+        Files.createFile(go);
+        ExecResult result = running.get();
+        assertThat(sinkText(sink)).isEqualTo("started\ndone\n");
+        assertThat(result.stdout()).isEmpty();
+    }
+
+    private static String sinkText(ByteArrayOutputStream sink) {
+        synchronized (sink) {
+            return sink.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void capturedOutputIsCapped() throws Exception {
+        ExecResult result = run(Command.of("head", "-c", "5000000", "/dev/zero"));
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.stdout()).hasSize(Command.CAPTURE_LIMIT);
+    }
+
+    @Test
+    void failingSinkDoesNotBlockTheCommand() throws Exception {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("disk full");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException("disk full");
+            }
+        };
+
+        ExecResult result = run(Command.builder("head", "-c", "10000000", "/dev/zero").stdout(broken).build());
+
+        assertThat(result.succeeded()).isTrue();
+    }
+
+    @Test
+    void exitCodesAndSignals() throws Exception {
+        assertThat(run(Command.of("bash", "-c", "exit 3")).exitCode()).isEqualTo(3);
+        ExecResult killed = run(Command.of("bash", "-c", "kill -TERM $$"));
+        assertThat(killed.exitCode()).isEqualTo(143);
+        assertThat(killed.signal()).isEqualTo("TERM");
+        assertThat(killed.succeeded()).isFalse();
+        ExecResult missing = run(Command.of("no-such-program-anywhere"));
+        assertThat(missing.exitCode()).isEqualTo(127);
+        assertThat(missing.stderr()).contains("no-such-program-anywhere");
+    }
+
+    @Test
+    void missingWorkingDirectoryIsAFailedCommand() throws Exception {
+        ExecResult result = run(Command.builder("true").cwd("/no/such/directory").build());
+
+        assertThat(result.exitCode()).isEqualTo(127);
+        assertThat(result.stderr()).contains("cannot run true");
+    }
+
+    @Test
+    void timeoutKillsTheWholeTreeIncludingEscapedDaemons() throws Exception {
+        Path pids = tmp.resolve("pids");
+        String script = """
+                setsid sleep 1000 & echo $! >> "$1"
+                ( trap '' TERM HUP; sleep 1000 ) & echo $! >> "$1"
+                nohup sleep 1000 >/dev/null 2>&1 & echo $! >> "$1"
+                echo $$ >> "$1"
+                sleep 1000
+                """;
+        long start = System.nanoTime();
+        ExecResult result = connection.exec(Command.of("bash", "-c", script, "bash", pids.toString()),
+                Deadline.after(Duration.ofSeconds(2)));
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.signal()).isEqualTo("KILL");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        assertAllDead(pids);
+    }
+
+    @Test
+    void leftoversOfAFinishedCommandAreKilled() throws Exception {
+        Path pids = tmp.resolve("pids");
+        String script = """
+                setsid bash -c 'setsid sleep 1000 & echo $! >> "$1"; sleep 1000' bash "$1" &
+                echo $! >> "$1"
+                (sleep 1000 & echo $! >> "$1"; disown) &
+                sleep 0.2
+                """;
+        ExecResult result = run(Command.of("bash", "-c", script, "bash", pids.toString()));
+
+        assertThat(result.succeeded()).isTrue();
+        await().atMost(GENEROUS).until(() -> Files.readAllLines(pids).size() == 3);
+        assertAllDead(pids);
+    }
+
+    @Test
+    void interruptKillsTheTreeAndThrows() throws Exception {
+        Path pids = tmp.resolve("pids");
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread worker = Thread.ofVirtual().start(() -> {
+            try {
+                run(Command.of("bash", "-c", "setsid sleep 1000 & echo $! >> \"$1\"; echo $$ >> \"$1\"; sleep 1000",
+                        "bash", pids.toString()));
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        await().atMost(GENEROUS).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 2);
+
+        worker.interrupt();
+        worker.join(GENEROUS);
+
+        assertThat(worker.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        assertAllDead(pids);
+    }
+
+    @Test
+    void closingTheMachineKillsRunningCommandsAndFailsThemAsLost() throws Exception {
+        Path pids = tmp.resolve("pids");
+        CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(Command.of("bash", "-c", "echo $$ >> \"$1\"; sleep 1000", "bash", pids.toString()));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(GENEROUS).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 1);
+
+        machine.close();
+
+        assertThatThrownBy(running::join).hasCauseInstanceOf(ConnectionException.class)
+                .hasMessageContaining("was closed");
+        assertAllDead(pids);
+        assertThatThrownBy(() -> run(Command.of("true"))).isInstanceOf(ConnectionException.class);
+        assertThat(machine.isAlive(Deadline.after(GENEROUS))).isFalse();
+        assertThat(Path.of(machine.workDir())).doesNotExist();
+        machine.close();
+    }
+
+    @Test
+    void uploadAndDownloadKeepModesSymlinksAndEmptyDirectories() throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(source.resolve("run.sh"), "#!/bin/bash\necho hi\n");
+        Files.setPosixFilePermissions(source.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-x---"));
+        Files.writeString(source.resolve("secret"), "s");
+        Files.setPosixFilePermissions(source.resolve("secret"), PosixFilePermissions.fromString("rw-------"));
+        Path nested = Files.createDirectories(source.resolve("a b/c"));
+        Files.writeString(nested.resolve("ünï.txt"), "nested");
+        Files.setPosixFilePermissions(source.resolve("a b"), PosixFilePermissions.fromString("rwxr-x---"));
+        Files.createDirectories(source.resolve("empty"));
+        Files.createSymbolicLink(source.resolve("relative-link"), Path.of("a b/c/ünï.txt"));
+        Files.createSymbolicLink(source.resolve("absolute-link"), Path.of("/etc/hostname"));
+        Files.createSymbolicLink(source.resolve("dangling"), Path.of("nowhere"));
+        Files.createSymbolicLink(source.resolve("dir-link"), Path.of("a b"));
+
+        connection.upload(source, "copy/of tree", Deadline.after(GENEROUS));
+        Path uploaded = Path.of(machine.workDir(), "copy/of tree");
+        assertSameTree(source, uploaded);
+        assertThat(run(Command.builder("./run.sh").cwd(uploaded.toString()).build()).stdout()).isEqualTo("hi\n");
+
+        Path back = tmp.resolve("back");
+        connection.download(uploaded.toString(), back, Deadline.after(GENEROUS));
+        assertSameTree(source, back);
+
+        // a second upload merges and replaces
+        Files.writeString(source.resolve("secret"), "changed");
+        connection.upload(source, "copy/of tree", Deadline.after(GENEROUS));
+        assertThat(uploaded.resolve("secret")).hasContent("changed");
+    }
+
+    @Test
+    void singleFilesAreCopiedToTheTargetItself() throws Exception {
+        Path file = Files.writeString(tmp.resolve("one.txt"), "one");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr--r--"));
+
+        connection.upload(file, "deep/dir/renamed.txt", Deadline.after(GENEROUS));
+        Path uploaded = Path.of(machine.workDir(), "deep/dir/renamed.txt");
+        assertThat(uploaded).hasContent("one");
+        assertThat(Files.getPosixFilePermissions(uploaded)).isEqualTo(Files.getPosixFilePermissions(file));
+
+        Path back = tmp.resolve("x/y/back.txt");
+        connection.download(uploaded.toString(), back, Deadline.after(GENEROUS));
+        assertThat(back).hasContent("one");
+    }
+
+    @Test
+    void aSymlinkIsCopiedAsALink() throws Exception {
+        Files.createSymbolicLink(tmp.resolve("link"), Path.of("../somewhere/else"));
+
+        connection.upload(tmp.resolve("link"), "copied-link", Deadline.after(GENEROUS));
+
+        Path copied = Path.of(machine.workDir(), "copied-link");
+        assertThat(Files.isSymbolicLink(copied)).isTrue();
+        assertThat(Files.readSymbolicLink(copied)).isEqualTo(Path.of("../somewhere/else"));
+    }
+
+    @Test
+    void downloadingSomethingMissingFailsAsACommand() {
+        assertThatThrownBy(() -> connection.download("no/such/thing", tmp.resolve("t"), Deadline.after(GENEROUS)))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("No such file or directory");
+        assertThatThrownBy(() -> connection.upload(tmp.resolve("missing"), "t", Deadline.after(GENEROUS)))
+                .hasMessageContaining("no such file or directory");
+    }
+
+    @Test
+    void specialFilesAreSkipped() throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("fifo-src"));
+        Files.writeString(source.resolve("regular"), "r");
+        assertThat(new ProcessBuilder("mkfifo", source.resolve("pipe").toString()).start().waitFor()).isZero();
+
+        connection.upload(source, "fifo-copy", Deadline.after(GENEROUS));
+
+        assertThat(Path.of(machine.workDir(), "fifo-copy", "regular")).hasContent("r");
+        assertThat(Path.of(machine.workDir(), "fifo-copy", "pipe")).doesNotExist();
+    }
+
+    @Test
+    void slotsAreLimitedAndEachMachineHasItsOwnWorkDirectory() throws Exception {
+        Machine second = provisioner.provision(Deadline.after(GENEROUS));
+        assertThat(second.id()).isNotEqualTo(machine.id());
+        assertThat(second.workDir()).isNotEqualTo(machine.workDir());
+        assertThat(provisioner.capacity()).hasValue(2);
+        assertThat(provisioner.how()).isEqualTo("local");
+
+        assertThatThrownBy(() -> provisioner.provision(Deadline.after(Duration.ofMillis(200))))
+                .isInstanceOf(ProvisionException.class).hasMessageContaining("2 local slots");
+
+        CompletableFuture<Machine> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return provisioner.provision(Deadline.after(GENEROUS));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        second.close();
+        Machine third = waiting.get();
+        assertThat(third.id()).isEqualTo("local-3");
+        assertThat(third.isAlive(Deadline.after(GENEROUS))).isTrue();
+        assertThat(third.can(dev.corral.machine.Capability.REBOOT)).isFalse();
+        assertThatThrownBy(() -> third.reboot(false, Deadline.after(GENEROUS)))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    private static void assertSameTree(Path expected, Path actual) throws IOException {
+        try (var paths = Files.walk(expected)) {
+            for (Path path : paths.toList()) {
+                Path other = actual.resolve(expected.relativize(path).toString());
+                if (Files.isSymbolicLink(path)) {
+                    assertThat(Files.isSymbolicLink(other)).as("symlink %s", other).isTrue();
+                    assertThat(Files.readSymbolicLink(other)).isEqualTo(Files.readSymbolicLink(path));
+                    continue;
+                }
+                assertThat(Files.getPosixFilePermissions(other, LinkOption.NOFOLLOW_LINKS)).as("mode of %s", other)
+                        .isEqualTo(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+                if (Files.isRegularFile(path)) {
+                    assertThat(other).hasSameBinaryContentAs(path);
+                } else {
+                    assertThat(other).isDirectory();
+                }
+            }
+        }
+    }
+
+    private static void assertAllDead(Path pidFile) throws IOException {
+        List<Long> pids = Files.readAllLines(pidFile).stream().map(String::strip).map(Long::parseLong).toList();
+        assertThat(pids).isNotEmpty();
+        await().atMost(GENEROUS).untilAsserted(() -> {
+            for (long pid : pids) {
+                assertThat(isRunning(pid)).as("process %d still running", pid).isFalse();
+            }
+        });
+    }
+
+    /** Whether a process exists and is not a zombie. */
+    static boolean isRunning(long pid) throws IOException {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (!Files.exists(stat)) {
+            return false;
+        }
+        try {
+            String text = Files.readString(stat);
+            char state = text.charAt(text.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+}
