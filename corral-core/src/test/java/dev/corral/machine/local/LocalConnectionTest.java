@@ -22,6 +22,7 @@ import dev.corral.RunId;
 import dev.corral.machine.Command;
 import dev.corral.machine.CommandFailedException;
 import dev.corral.machine.Connection;
+import dev.corral.machine.ConnectionContract;
 import dev.corral.machine.ConnectionException;
 import dev.corral.machine.ExecResult;
 import dev.corral.machine.Machine;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link LocalConnection} with real processes: argv, environment, streams, time limits, process trees, copies. */
-class LocalConnectionTest {
+class LocalConnectionTest extends ConnectionContract {
     private static final Duration GENEROUS = Duration.ofSeconds(60);
 
     @TempDir
@@ -51,6 +52,16 @@ class LocalConnectionTest {
         connection = machine.connection();
     }
 
+    @Override
+    protected Connection connection() {
+        return connection;
+    }
+
+    @Override
+    protected String scratchDir() {
+        return machine.workDir();
+    }
+
     @AfterEach
     void release() {
         provisioner.close();
@@ -58,21 +69,6 @@ class LocalConnectionTest {
 
     private ExecResult run(Command command) throws InterruptedException {
         return connection.exec(command, Deadline.after(GENEROUS));
-    }
-
-    @Test
-    void argvReachesTheProgramVerbatim() throws Exception {
-        List<String> hostile = List.of("two words", "it's", "\"quoted\"", "$(touch pwned)", "`touch pwned`", "a\nb",
-                "*", "", "--", ";rm -rf /;", "ünïcödé");
-        Command.Builder builder = Command.builder("printf", "[%s]\\n");
-        ExecResult result = run(Command.builder(concat(List.of("printf", "[%s]\\n"), hostile)).build());
-
-        assertThat(result.succeeded()).isTrue();
-        StringBuilder expected = new StringBuilder();
-        hostile.forEach(arg -> expected.append('[').append(arg).append("]\n"));
-        assertThat(result.stdout()).isEqualTo(expected.toString());
-        assertThat(Path.of(machine.workDir()).resolve("pwned")).doesNotExist();
-        assertThat(builder).isNotNull();
     }
 
     @Test
@@ -108,32 +104,10 @@ class LocalConnectionTest {
     }
 
     @Test
-    void stdinIsFedAndAbsentStdinIsEmpty() throws Exception {
-        byte[] input = "line one\nline two with ünïcödé\n".getBytes(StandardCharsets.UTF_8);
-
-        assertThat(run(Command.builder("cat").stdin(input).build()).stdout())
-                .isEqualTo(new String(input, StandardCharsets.UTF_8));
-        ExecResult empty = connection.exec(Command.of("cat"), Deadline.after(Duration.ofSeconds(30)));
-        assertThat(empty.succeeded()).isTrue();
-        assertThat(empty.stdout()).isEmpty();
-    }
-
-    @Test
     void largeStdinIsNotAProblemWhenTheCommandIgnoresIt() throws Exception {
         ExecResult result = run(Command.builder("true").stdin(new byte[8 * 1024 * 1024]).build());
 
         assertThat(result.succeeded()).isTrue();
-    }
-
-    @Test
-    void stdoutAndStderrAreSeparateOrMerged() throws Exception {
-        ExecResult separate = run(Command.of("bash", "-c", "echo out; echo err >&2"));
-        assertThat(separate.stdout()).isEqualTo("out\n");
-        assertThat(separate.stderr()).isEqualTo("err\n");
-
-        ExecResult merged = run(Command.builder("bash", "-c", "echo out; echo err >&2; echo out2").mergeStderr().build());
-        assertThat(merged.stdout()).isEqualTo("out\nerr\nout2\n");
-        assertThat(merged.stderr()).isEmpty();
     }
 
     @Test
@@ -193,18 +167,6 @@ class LocalConnectionTest {
         ExecResult result = run(Command.builder("head", "-c", "10000000", "/dev/zero").stdout(broken).build());
 
         assertThat(result.succeeded()).isTrue();
-    }
-
-    @Test
-    void exitCodesAndSignals() throws Exception {
-        assertThat(run(Command.of("bash", "-c", "exit 3")).exitCode()).isEqualTo(3);
-        ExecResult killed = run(Command.of("bash", "-c", "kill -TERM $$"));
-        assertThat(killed.exitCode()).isEqualTo(143);
-        assertThat(killed.signal()).isEqualTo("TERM");
-        assertThat(killed.succeeded()).isFalse();
-        ExecResult missing = run(Command.of("no-such-program-anywhere"));
-        assertThat(missing.exitCode()).isEqualTo(127);
-        assertThat(missing.stderr()).contains("no-such-program-anywhere");
     }
 
     @Test
@@ -328,21 +290,6 @@ class LocalConnectionTest {
     }
 
     @Test
-    void singleFilesAreCopiedToTheTargetItself() throws Exception {
-        Path file = Files.writeString(tmp.resolve("one.txt"), "one");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr--r--"));
-
-        connection.upload(file, "deep/dir/renamed.txt", Deadline.after(GENEROUS));
-        Path uploaded = Path.of(machine.workDir(), "deep/dir/renamed.txt");
-        assertThat(uploaded).hasContent("one");
-        assertThat(Files.getPosixFilePermissions(uploaded)).isEqualTo(Files.getPosixFilePermissions(file));
-
-        Path back = tmp.resolve("x/y/back.txt");
-        connection.download(uploaded.toString(), back, Deadline.after(GENEROUS));
-        assertThat(back).hasContent("one");
-    }
-
-    @Test
     void aSymlinkIsCopiedAsALink() throws Exception {
         Files.createSymbolicLink(tmp.resolve("link"), Path.of("../somewhere/else"));
 
@@ -351,15 +298,6 @@ class LocalConnectionTest {
         Path copied = Path.of(machine.workDir(), "copied-link");
         assertThat(Files.isSymbolicLink(copied)).isTrue();
         assertThat(Files.readSymbolicLink(copied)).isEqualTo(Path.of("../somewhere/else"));
-    }
-
-    @Test
-    void downloadingSomethingMissingFailsAsACommand() {
-        assertThatThrownBy(() -> connection.download("no/such/thing", tmp.resolve("t"), Deadline.after(GENEROUS)))
-                .isInstanceOf(CommandFailedException.class)
-                .hasMessageContaining("No such file or directory");
-        assertThatThrownBy(() -> connection.upload(tmp.resolve("missing"), "t", Deadline.after(GENEROUS)))
-                .hasMessageContaining("no such file or directory");
     }
 
     @Test
