@@ -35,8 +35,9 @@ class CancellationTest {
         AtomicBoolean flag = new AtomicBoolean();
         Thread t = Thread.ofPlatform().name("run").start(() -> {
             try {
-                outcome.complete(d.run());
+                RunOutcome o = d.run();
                 flag.set(Thread.currentThread().isInterrupted());
+                outcome.complete(o);
             } catch (Throwable e) {
                 outcome.completeExceptionally(e);
             }

@@ -66,6 +66,7 @@ public final class SimulatedRunner implements TestRunner {
     private final Script script;
     private final Duration openDelay;
     private final long seed;
+    private final boolean recording;
     private final List<Run> runs = new ArrayList<>();
     private final Map<String, Duration> sampled = new HashMap<>();
     private int sessions;
@@ -77,6 +78,7 @@ public final class SimulatedRunner implements TestRunner {
         this.script = b.script;
         this.openDelay = b.openDelay;
         this.seed = b.seed;
+        this.recording = b.recording;
     }
 
     /** A runner whose tests all pass after one simulated second. */
@@ -161,6 +163,9 @@ public final class SimulatedRunner implements TestRunner {
 
     private synchronized void log(ScheduledTest t, int attempt, SimulatedMachine m, Instant start,
                                   SimulatedAttempt.Fate fate) {
+        if (!recording) {
+            return;
+        }
         runs.add(new Run(t.target(), t.name(), attempt, m.id(), start, time.now(), fate));
     }
 
@@ -189,9 +194,16 @@ public final class SimulatedRunner implements TestRunner {
         private Script script = (t, a, m) -> SimulatedAttempt.pass();
         private Duration openDelay = Duration.ZERO;
         private long seed = 1;
+        private boolean recording = true;
 
         private Builder(Timebase time) {
             this.time = Objects.requireNonNull(time, "time must not be null");
+        }
+
+        /** Whether {@link #runs()} keeps every attempt (default true; off for big benchmarks). */
+        public Builder recording(boolean on) {
+            this.recording = on;
+            return this;
         }
 
         /** Test durations drawn once per test name from this distribution. */

@@ -3,9 +3,12 @@ package dev.corral.schedule.simulation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.corral.schedule.Timebase;
@@ -34,6 +37,8 @@ public final class VirtualTimebase implements Timebase {
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Participant> ready = new ArrayDeque<>();
     private final PriorityQueue<Sleeper> sleepers = new PriorityQueue<>();
+    /** Participants waiting in a mailbox. */
+    private final Set<Participant> waiting = new LinkedHashSet<>();
     private final ThreadLocal<Participant> self = new ThreadLocal<>();
     private Participant current;
     private long nanos;
@@ -51,6 +56,7 @@ public final class VirtualTimebase implements Timebase {
 
     private static final class Participant {
         final Semaphore turn = new Semaphore(0);
+        volatile Thread thread;
         Sleeper sleeping;
         VirtualMailbox<?> waitingOn;
     }
@@ -107,6 +113,16 @@ public final class VirtualTimebase implements Timebase {
     @Override
     public Thread start(String name, Runnable task) {
         Participant p = new Participant();
+        Thread thread = Thread.ofVirtual().name(name).unstarted(() -> {
+            self.set(p);
+            p.turn.acquireUninterruptibly(); // an interrupt before the first turn stays set for the task
+            try {
+                task.run();
+            } finally {
+                end(p);
+            }
+        });
+        p.thread = thread;
         lock.lock();
         try {
             ready.add(p);
@@ -116,26 +132,8 @@ public final class VirtualTimebase implements Timebase {
         } finally {
             lock.unlock();
         }
-        return Thread.ofVirtual().name(name).start(() -> {
-            self.set(p);
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    p.turn.acquire();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // keep waiting for the first turn, then let the task see it
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            try {
-                task.run();
-            } finally {
-                end(p);
-            }
-        });
+        thread.start();
+        return thread;
     }
 
     @Override
@@ -146,6 +144,7 @@ public final class VirtualTimebase implements Timebase {
     @Override
     public <T> T coordinate(Callable<T> loop) throws Exception {
         Participant p = new Participant();
+        p.thread = Thread.currentThread();
         self.set(p);
         lock.lock();
         boolean mine;
@@ -187,6 +186,9 @@ public final class VirtualTimebase implements Timebase {
         current = null;
         Participant next = ready.poll();
         if (next == null) {
+            next = firstInterrupted();
+        }
+        if (next == null) {
             Sleeper s = sleepers.poll();
             if (s == null) {
                 return; // everybody waits on something outside: a post will hand the baton on
@@ -197,6 +199,38 @@ public final class VirtualTimebase implements Timebase {
         }
         current = next;
         next.turn.release();
+        LockSupport.unpark(next.thread);
+    }
+
+    /**
+     * A blocked participant whose thread was interrupted but has not reacted yet: it must run before time moves
+     * on, or an interrupt sent at time t would be seen at the next wake-up. Lock held.
+     */
+    private Participant firstInterrupted() {
+        for (Sleeper s : sleepers) {
+            Thread t = s.who.thread;
+            if (t != null && t.isInterrupted()) {
+                sleepers.remove(s);
+                s.who.sleeping = null;
+                return s.who;
+            }
+        }
+        for (Participant p : waiting) {
+            Thread t = p.thread;
+            if (t != null && t.isInterrupted()) {
+                unwait(p);
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private void unwait(Participant p) {
+        if (p.waitingOn != null) {
+            p.waitingOn.waiter = null;
+            p.waitingOn = null;
+        }
+        waiting.remove(p);
     }
 
     private void end(Participant p) {
@@ -212,31 +246,37 @@ public final class VirtualTimebase implements Timebase {
         }
     }
 
+    /**
+     * Waits for the baton. The interrupt flag is left alone while waiting, so that {@link #firstInterrupted} sees
+     * it whoever hands over next; the waiter itself reacts when nobody else runs.
+     */
     private void awaitTurn(Participant p) throws InterruptedException {
-        try {
-            p.turn.acquire();
-        } catch (InterruptedException e) {
-            lock.lock();
-            try {
-                if (current != p && !ready.contains(p)) {
-                    if (p.sleeping != null) {
-                        sleepers.remove(p.sleeping);
-                        p.sleeping = null;
+        while (!p.turn.tryAcquire()) {
+            if (Thread.currentThread().isInterrupted()) {
+                lock.lock();
+                try {
+                    if (current != p && !ready.contains(p)) {
+                        if (p.sleeping != null) {
+                            sleepers.remove(p.sleeping);
+                            p.sleeping = null;
+                        }
+                        unwait(p);
+                        ready.add(p);
+                        if (current == null) {
+                            handOver();
+                        }
                     }
-                    if (p.waitingOn != null) {
-                        p.waitingOn.waiter = null;
-                        p.waitingOn = null;
-                    }
-                    ready.add(p);
-                    if (current == null) {
-                        handOver();
-                    }
+                } finally {
+                    lock.unlock();
                 }
-            } finally {
-                lock.unlock();
+                p.turn.acquireUninterruptibly();
+                Thread.interrupted();
+                throw new InterruptedException();
             }
-            p.turn.acquireUninterruptibly();
-            throw e;
+            LockSupport.park(this);
+        }
+        if (Thread.interrupted()) { // woken by handOver because of the interrupt, before noticing it
+            throw new InterruptedException();
         }
     }
 
@@ -251,8 +291,7 @@ public final class VirtualTimebase implements Timebase {
                 items.add(item);
                 if (waiter != null) {
                     Participant w = waiter;
-                    waiter = null;
-                    w.waitingOn = null;
+                    unwait(w);
                     ready.add(w);
                     if (current == null) {
                         handOver();
@@ -275,6 +314,7 @@ public final class VirtualTimebase implements Timebase {
                     }
                     waiter = p;
                     p.waitingOn = this;
+                    waiting.add(p);
                     handOver();
                 } finally {
                     lock.unlock();
