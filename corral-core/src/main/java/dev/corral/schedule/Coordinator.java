@@ -185,12 +185,21 @@ final class Coordinator {
                 afterCancel();
                 continue;
             }
-            TargetRun t = handle(e);
+            // Handle everything that arrived, then dispatch once per touched target.
+            List<TargetRun> touched = new ArrayList<>(2);
+            for (; e != null; e = mailbox.poll()) {
+                TargetRun t = handle(e);
+                if (!touched.contains(t)) {
+                    touched.add(t);
+                }
+            }
             if (cancelling) {
                 afterCancel();
             } else {
-                dispatch(t);
-                rebalance(t);
+                for (TargetRun t : touched) {
+                    dispatch(t);
+                    rebalance(t);
+                }
                 checkLiveness();
             }
         }
@@ -454,7 +463,7 @@ final class Coordinator {
         PoolMachine.Attempt a = new PoolMachine.Attempt(job, m, job.attempts);
         m.attempts.add(a);
         attemptsOut++;
-        a.thread = time.start("corral-test-" + m.id, () -> runAttempt(a));
+        a.thread = time.start("corral-test", () -> runAttempt(a));
     }
 
     /** Runs on a task thread: one attempt, recorded in the sink before the coordinator hears of it. */

@@ -20,6 +20,9 @@ final class Listeners implements RunListener {
     }
 
     private void each(String event, java.util.function.Consumer<RunListener> call) {
+        if (listeners.isEmpty()) {
+            return;
+        }
         for (RunListener l : listeners) {
             try {
                 call.accept(l);

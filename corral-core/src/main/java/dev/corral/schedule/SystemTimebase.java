@@ -39,6 +39,11 @@ final class SystemTimebase implements Timebase {
             public E take() throws InterruptedException {
                 return queue.take();
             }
+
+            @Override
+            public E poll() {
+                return queue.poll();
+            }
         };
     }
 

@@ -44,5 +44,8 @@ public interface Timebase {
 
         /** The next item, waiting for one; interruptible. */
         E take() throws InterruptedException;
+
+        /** The next item if there is one, else {@code null}; never blocks. */
+        E poll();
     }
 }

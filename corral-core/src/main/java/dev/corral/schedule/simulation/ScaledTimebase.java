@@ -63,6 +63,11 @@ public final class ScaledTimebase implements Timebase {
             public E take() throws InterruptedException {
                 return queue.take();
             }
+
+            @Override
+            public E poll() {
+                return queue.poll();
+            }
         };
     }
 

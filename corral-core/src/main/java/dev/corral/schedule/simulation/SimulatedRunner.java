@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
@@ -68,7 +69,7 @@ public final class SimulatedRunner implements TestRunner {
     private final long seed;
     private final boolean recording;
     private final List<Run> runs = new ArrayList<>();
-    private final Map<String, Duration> sampled = new HashMap<>();
+    private final Map<String, Duration> sampled = new ConcurrentHashMap<>();
     private int sessions;
 
     private SimulatedRunner(Builder b) {
@@ -87,7 +88,7 @@ public final class SimulatedRunner implements TestRunner {
     }
 
     /** The simulated duration of a test: fixed if set, else log-normal from the seed and the test's name. */
-    public synchronized Duration duration(String test) {
+    public Duration duration(String test) {
         Duration d = fixed.get(test);
         if (d != null) {
             return d;

@@ -303,6 +303,16 @@ public final class VirtualTimebase implements Timebase {
         }
 
         @Override
+        public E poll() {
+            lock.lock();
+            try {
+                return items.poll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
         public E take() throws InterruptedException {
             Participant p = participant();
             while (true) {
