@@ -109,7 +109,7 @@ class ProvisioningTest {
                 .target(Sim.target("f40", pool, tests(5), 8)).build();
 
         assertThatThrownBy(d::run).isInstanceOfSatisfying(ProvisioningFailedException.class, e -> {
-            assertThat(e.getMessage()).startsWith("target f40 got no machine after 3 failed provisioning attempts")
+            assertThat(e.getMessage()).startsWith("target f40 got no machine after 5 failed provisioning attempts")
                     .contains("podman: image quay.io/x/y not found").contains("5 tests recorded as pending")
                     .doesNotContain("\n");
             assertThat(e.outcome().results()).hasSize(5).extracting(TestResult::outcome).containsOnly(Outcome.PENDING);
