@@ -38,7 +38,7 @@ final class TargetRun {
     /** Serviceable machines with a free slot, in the order their slot became free. */
     final LinkedHashSet<PoolMachine> hungry = new LinkedHashSet<>();
     /** Provisioning requests in flight, oldest first. */
-    final Map<Long, Coordinator.Request> requests = new LinkedHashMap<>();
+    final Map<Long, Tasks.Request> requests = new LinkedHashMap<>();
 
     /** Machines with new pinned or lane work to look at first. */
     final List<PoolMachine> touched = new ArrayList<>();
