@@ -596,7 +596,8 @@ final class Coordinator {
             return;
         }
         boolean passed = r.outcome() == Outcome.PASS || r.outcome() == Outcome.INFO;
-        for (Job d : job.dependents) {
+        for (int i = 0; i < job.dependents.size(); i++) { // indexed: no iterator per finished test
+            Job d = job.dependents.get(i);
             if (d.state != Job.State.BLOCKED) {
                 continue;
             }

@@ -235,7 +235,8 @@ final class TargetRun {
                         return null;
                     }
                 }
-                for (Job a : avoiders) {
+                for (int i = 0; i < avoiders.size(); i++) {
+                    Job a = avoiders.get(i);
                     if (best != null && a.compareTo(best) > 0) {
                         break;
                     }

@@ -144,4 +144,44 @@ class ProvisioningTest {
         assertThat(pool.requests()).isEqualTo(4);
         assertThat(pool.held()).isZero();
     }
+
+    @Test
+    void aMachineThatCannotBePreparedIsReleasedAndCountsAsAProvisioningFailure() {
+        Sim sim = new Sim();
+        SimulatedProvisioner pool = sim.pool().build();
+        SimulatedRunner runner = sim.runner().failOpen(1).build();
+        RunOutcome outcome = sim.dispatcher(runner).provisioning(FAST_RETRY)
+                .target(Sim.target("t", pool, tests(2), 1)).build().run();
+
+        assertThat(outcome.results()).extracting(TestResult::outcome).containsOnly(Outcome.PASS);
+        assertThat(sim.events.of("provisioningFailed")).singleElement().extracting(Sim.Event::detail)
+                .isEqualTo("preparing machine sim-1 failed: simulated: copying the test tree to sim-1 failed");
+        assertThat(pool.machine("sim-1").closed()).isTrue();
+        assertThat(pool.machine("sim-1").tests()).isEmpty();
+        assertThat(pool.held()).isZero();
+    }
+
+    @Test
+    void staticLanesSurviveTheLossOfTheirMachine() {
+        Sim sim = new Sim();
+        SimulatedProvisioner pool = sim.pool().build();
+        SimulatedRunner runner = sim.runner()
+                .script((t, a, m) -> t.name().equals("/t3") && a == 1
+                        ? dev.corral.schedule.simulation.SimulatedAttempt.fate(
+                                dev.corral.schedule.simulation.SimulatedAttempt.Fate.MACHINE_DIES)
+                        : dev.corral.schedule.simulation.SimulatedAttempt.pass())
+                .build();
+        RunOutcome outcome = sim.dispatcher(runner).policy(Policy.staticSplit())
+                .target(Sim.target("t", pool, tests(6), 2)).build().run();
+
+        assertThat(outcome.results()).extracting(TestResult::outcome).containsOnly(Outcome.PASS);
+        // lane 0 = /t1 /t3 /t5, lane 1 = /t2 /t4 /t6: the lanes never mix, a replacement took over lane 0
+        for (var m : pool.machines()) {
+            List<String> ran = m.tests();
+            assertThat(ran.stream().allMatch(n -> Integer.parseInt(n.substring(2)) % 2 == 1)
+                    || ran.stream().allMatch(n -> Integer.parseInt(n.substring(2)) % 2 == 0))
+                    .as("%s ran %s", m.id(), ran).isTrue();
+        }
+        assertThat(pool.machines()).hasSize(3);
+    }
 }

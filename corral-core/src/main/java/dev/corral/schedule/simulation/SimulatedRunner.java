@@ -68,6 +68,8 @@ public final class SimulatedRunner implements TestRunner {
     private final Duration openDelay;
     private final long seed;
     private final boolean recording;
+    private final java.util.Set<Integer> failOpen;
+    private int opens;
     private final List<Run> runs = new ArrayList<>();
     private final Map<String, Duration> sampled = new ConcurrentHashMap<>();
     private int sessions;
@@ -80,6 +82,7 @@ public final class SimulatedRunner implements TestRunner {
         this.openDelay = b.openDelay;
         this.seed = b.seed;
         this.recording = b.recording;
+        this.failOpen = java.util.Set.copyOf(b.failOpen);
     }
 
     /** A runner whose tests all pass after one simulated second. */
@@ -103,6 +106,9 @@ public final class SimulatedRunner implements TestRunner {
         }
         time.sleep(openDelay);
         synchronized (this) {
+            if (failOpen.contains(++opens)) {
+                throw new CorralException("simulated: copying the test tree to " + m.id() + " failed");
+            }
             sessions++;
         }
         return new MachineSession() {
@@ -196,6 +202,7 @@ public final class SimulatedRunner implements TestRunner {
         private Duration openDelay = Duration.ZERO;
         private long seed = 1;
         private boolean recording = true;
+        private final java.util.Set<Integer> failOpen = new java.util.HashSet<>();
 
         private Builder(Timebase time) {
             this.time = Objects.requireNonNull(time, "time must not be null");
@@ -222,6 +229,14 @@ public final class SimulatedRunner implements TestRunner {
         /** What each attempt does; default: pass. */
         public Builder script(Script script) {
             this.script = Objects.requireNonNull(script);
+            return this;
+        }
+
+        /** These preparations of a machine (1-based, in the order asked) fail, as a failed tree copy would. */
+        public Builder failOpen(int... numbers) {
+            for (int n : numbers) {
+                failOpen.add(n);
+            }
             return this;
         }
 
