@@ -79,12 +79,15 @@ final class Dependencies {
     /** Iterative DFS (deep chains must not overflow the stack); reports the first cycle found. */
     private static void findCycle(String target, Map<String, List<String>> deps) {
         Map<String, Integer> state = new HashMap<>(); // absent: new, 1: on stack, 2: done
-        for (String start : deps.keySet()) {
-            if (state.containsKey(start)) {
-                continue;
+        List<String> path = new ArrayList<>();
+        List<Integer> next = new ArrayList<>();
+        for (Map.Entry<String, List<String>> root : deps.entrySet()) {
+            String start = root.getKey();
+            if (root.getValue().isEmpty() || state.containsKey(start)) {
+                continue; // a test without dependencies closes no cycle
             }
-            List<String> path = new ArrayList<>();
-            List<Integer> next = new ArrayList<>();
+            path.clear();
+            next.clear();
             path.add(start);
             next.add(0);
             state.put(start, 1);
