@@ -1,0 +1,255 @@
+package dev.corral.fmf;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * fmf's merge of a source mapping into data with the key suffixes {@code +}, {@code +<}, {@code -~}, {@code -},
+ * {@code ~}: the reference's order of checks, its in-place updates and its type errors. Stateless.
+ */
+final class Merger {
+
+    private Merger() {
+    }
+
+    /** Thrown for fmf's MergeError; the caller adds the location. */
+    static FmfException mergeError(String key, String node, String why) {
+        return new FmfException("cannot merge key '" + key + "' in " + node + ": " + why);
+    }
+
+    @SuppressWarnings("unchecked")
+    static void mergeSpecial(Map<Object, Object> data, Map<?, ?> source, String node) {
+        List<Map.Entry<?, ?>> entries = new ArrayList<>(source.entrySet());
+        for (Map.Entry<?, ?> entry : entries) {
+            mergeKey(data, entry.getKey(), entry.getValue(), node);
+        }
+    }
+
+    /** Merges one key of a source mapping into data. */
+    static void mergeKey(Map<Object, Object> data, Object rawKey, Object value, String node) {
+        if (!(rawKey instanceof String key)) {
+            throw new FmfException("invalid key " + PyObjects.repr(rawKey) + " in " + node
+                    + ": keys of fmf data must be strings");
+        }
+        if (key.endsWith("+")) {
+            plus(data, rstrip(key, "+"), value, false, node);
+        } else if (key.endsWith("+<")) {
+            plus(data, rstrip(key, "+<"), value, true, node);
+        } else if (key.endsWith("-~")) {
+            minusRegexp(data, rstrip(key, "-~"), value, node);
+        } else if (key.endsWith("-")) {
+            minus(data, rstrip(key, "-"), value, node);
+        } else if (key.endsWith("~")) {
+            regexp(data, rstrip(key, "~"), value, node);
+        } else {
+            data.put(key, value);
+        }
+    }
+
+    /** The key without its merge suffix, as the reference computes it. */
+    static String baseKey(String key) {
+        if (key.endsWith("+")) {
+            return rstrip(key, "+");
+        } else if (key.endsWith("+<")) {
+            return rstrip(key, "+<");
+        } else if (key.endsWith("-~")) {
+            return rstrip(key, "-~");
+        } else if (key.endsWith("-")) {
+            return rstrip(key, "-");
+        } else if (key.endsWith("~")) {
+            return rstrip(key, "~");
+        }
+        return key;
+    }
+
+    /** Python's {@code str.rstrip(chars)}. */
+    static String rstrip(String text, String chars) {
+        int end = text.length();
+        while (end > 0 && chars.indexOf(text.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void plus(Map<Object, Object> data, String key, Object value, boolean prepend, String node) {
+        if (!data.containsKey(key)) {
+            data.put(key, value);
+            return;
+        }
+        Object current = data.get(key);
+        if (current instanceof List<?> list && value instanceof Map<?, ?> map) {
+            for (Object item : list) {
+                if (!(item instanceof Map)) {
+                    throw mergeError(key, node, "item '" + PyObjects.str(item) + "' must be a dictionary");
+                }
+                mergeSpecial((Map<Object, Object>) item, map, node);
+            }
+            return;
+        }
+        if (current instanceof Map<?, ?> map && value instanceof List<?> list) {
+            List<Object> result = new ArrayList<>(list.size());
+            for (Object item : list) {
+                if (!(item instanceof Map<?, ?> itemMap)) {
+                    throw mergeError(key, node, "item '" + PyObjects.str(item) + "' must be a dictionary");
+                }
+                Map<Object, Object> copy = (Map<Object, Object>) PyObjects.deepCopy(map, new IdentityHashMap<>());
+                mergeSpecial(copy, itemMap, node);
+                result.add(copy);
+            }
+            data.put(key, result);
+            return;
+        }
+        if (current instanceof Map<?, ?> map && value instanceof Map<?, ?> other) {
+            mergeSpecial((Map<Object, Object>) map, other, node);
+            return;
+        }
+        Object result = prepend ? PyObjects.add(value, current) : PyObjects.add(current, value);
+        if (result == null) {
+            throw mergeError(key, node, prepend ? PyObjects.addError(value, current)
+                    : PyObjects.addError(current, value));
+        }
+        data.put(key, result);
+    }
+
+    private static void minus(Map<Object, Object> data, String key, Object value, String node) {
+        if (!data.containsKey(key)) {
+            return;
+        }
+        Object current = data.get(key);
+        if (PyObjects.isNumber(current) && PyObjects.isNumber(value)) {
+            data.put(key, PyObjects.subtract(current, value));
+        } else if (current instanceof String text && value instanceof String pattern) {
+            data.put(key, PyRegex.compile(pattern).sub("", text));
+        } else if (current instanceof List<?> list && value instanceof List<?> remove) {
+            List<Object> kept = new ArrayList<>(list.size());
+            for (Object item : list) {
+                boolean found = false;
+                for (Object candidate : remove) {
+                    if (PyObjects.equal(item, candidate)) {
+                        found = true;
+                        break;
+                    }
+                }
+                if (!found) {
+                    kept.add(item);
+                }
+            }
+            data.put(key, kept);
+        } else if (current instanceof Map<?, ?> map && value instanceof List<?> remove) {
+            for (Object item : remove) {
+                if (!PyObjects.hashable(item)) {
+                    throw mergeError(key, node, "unhashable type: '" + PyObjects.typeName(item) + "'");
+                }
+                Object found = PyObjects.findKey(map, item);
+                if (found != PyObjects.MISSING) {
+                    map.remove(found);
+                }
+            }
+        } else {
+            throw mergeError(key, node, "wrong type");
+        }
+    }
+
+    private static List<Object> items(Object value, String key, String node) {
+        if (value instanceof String s) {
+            return List.of(s);
+        } else if (value instanceof List<?> list) {
+            return new ArrayList<>(list);
+        } else if (value instanceof Map<?, ?> map) {
+            return new ArrayList<>(map.keySet());
+        }
+        throw mergeError(key, node, "'" + PyObjects.typeName(value) + "' object is not iterable");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void regexp(Map<Object, Object> data, String key, Object value, String node) {
+        if (!data.containsKey(key)) {
+            return;
+        }
+        List<String[]> substitutions = new ArrayList<>();
+        for (Object item : items(value, key, node)) {
+            substitutions.add(splitPatternReplacement(item, key, node));
+        }
+        for (String[] substitution : substitutions) {
+            PyRegex regex = PyRegex.compile(substitution[0]);
+            Object current = data.get(key);
+            if (current instanceof List<?> list) {
+                List<Object> result = new ArrayList<>(list.size());
+                for (Object original : list) {
+                    if (!(original instanceof String text)) {
+                        throw mergeError(key, node, "not a string");
+                    }
+                    result.add(regex.sub(substitution[1], text));
+                }
+                data.put(key, result);
+            } else if (current instanceof String text) {
+                data.put(key, regex.sub(substitution[1], text));
+            } else {
+                throw mergeError(key, node, "wrong type");
+            }
+        }
+    }
+
+    /** Splits {@code /pattern/replacement/}: the first character is the delimiter. */
+    static String[] splitPatternReplacement(Object source, String key, String node) {
+        if (!(source instanceof String text) || text.length() < 3) {
+            throw mergeError(key, node, "invalid pattern and replacement " + PyObjects.repr(source)
+                    + ", use e.g. '/pattern/replacement/'");
+        }
+        char delimiter = text.charAt(0);
+        int middle = text.indexOf(delimiter, 1);
+        if (middle < 0 || text.charAt(text.length() - 1) != delimiter || middle == text.length() - 1
+                || text.indexOf(delimiter, middle + 1) != text.length() - 1) {
+            throw mergeError(key, node, "invalid pattern and replacement " + PyObjects.repr(source)
+                    + ", use e.g. '/pattern/replacement/'");
+        }
+        return new String[] {text.substring(1, middle), text.substring(middle + 1, text.length() - 1)};
+    }
+
+    private static boolean anySearch(Object item, List<Object> patterns, String key, String node) {
+        String text = PyObjects.str(item);
+        for (Object pattern : patterns) {
+            if (!(pattern instanceof String p)) {
+                throw mergeError(key, node, "first argument must be string or compiled pattern");
+            }
+            if (PyRegex.compile(p).search(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void minusRegexp(Map<Object, Object> data, String key, Object value, String node) {
+        if (!data.containsKey(key)) {
+            return;
+        }
+        List<Object> patterns = items(value, key, node);
+        Object current = data.get(key);
+        if (current instanceof List<?> list) {
+            List<Object> kept = new ArrayList<>(list.size());
+            for (Object item : list) {
+                if (!anySearch(item, patterns, key, node)) {
+                    kept.add(item);
+                }
+            }
+            data.put(key, kept);
+        } else if (current instanceof String text) {
+            if (anySearch(text, patterns, key, node)) {
+                data.put(key, "");
+            }
+        } else if (current instanceof Map<?, ?> map) {
+            for (Iterator<?> keys = new ArrayList<>(map.keySet()).iterator(); keys.hasNext(); ) {
+                Object candidate = keys.next();
+                if (anySearch(candidate, patterns, key, node)) {
+                    map.remove(candidate);
+                }
+            }
+        } else {
+            throw mergeError(key, node, "wrong type");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.corral.fmf;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apiguardian.api.API;
+
+/**
+ * One node of an fmf tree, such as {@code /tests/smoke}: its name, its data after inheritance (and after
+ * {@code adjust} when it comes from an adjusted tree), its place in the tree and where it was defined.
+ *
+ * <p>{@link #data()} is an ordered, unmodifiable map; nested values are unmodifiable {@link List}s and {@link Map}s
+ * (nested map keys may be non-strings), and leaves are {@link String}, {@link Long} or {@link java.math.BigInteger},
+ * {@link Double}, {@link Boolean}, {@code null} or {@link Timestamp}. A node is immutable once its tree is returned
+ * and may be shared between threads; {@link #parent()} is null only for the root.
+ */
+@API(status = API.Status.EXPERIMENTAL)
+public final class Node {
+
+    /** Where a key was written: a file relative to the tree root and a 1-based line. */
+    record Location(Path file, int line) {
+    }
+
+    private final String name;
+    private final Node parent;
+    final Tree.Root root;
+    final LinkedHashMap<String, Node> children = new LinkedHashMap<>();
+    LinkedHashMap<String, Object> own = new LinkedHashMap<>();
+    LinkedHashMap<String, Object> data = new LinkedHashMap<>();
+    Map<String, Location> locations = new HashMap<>();
+    List<Path> sources = new ArrayList<>();
+    final Map<String, Object> directives = new LinkedHashMap<>();
+    boolean updated;
+    Location definedAt;
+    private List<Node> sortedChildren;
+    private Map<String, Object> view;
+
+    Node(String name, Node parent, Tree.Root root) {
+        this.name = name;
+        this.parent = parent;
+        this.root = root;
+    }
+
+    /** The node name, like {@code /a/b}; the root is {@code /}. */
+    public String name() {
+        return name;
+    }
+
+    /** The parent node, or null for the root. */
+    public Node parent() {
+        return parent;
+    }
+
+    /** The children in climb order (sorted by name, code point by code point). */
+    public List<Node> children() {
+        return sortedChildren;
+    }
+
+    /** The node data: ordered, unmodifiable, never null. */
+    public Map<String, Object> data() {
+        return view;
+    }
+
+    /** The source files that define this node (inherited ones first), as absolute paths. */
+    public List<Path> sources() {
+        return Collections.unmodifiableList(sources);
+    }
+
+    /**
+     * The directory of the file that defines this node (the last of {@link #sources()}), which tmt uses as the
+     * default test path; the tree root when no file defines it.
+     */
+    public Path directory() {
+        if (sources.isEmpty()) {
+            return root.path();
+        }
+        Path last = sources.get(sources.size() - 1).getParent();
+        return last == null ? root.path() : last;
+    }
+
+    /** The file (relative to the tree root) where {@code key} of {@link #data()} was written, when known. */
+    public Optional<Path> file(String key) {
+        Location location = locations.get(key);
+        return location == null ? Optional.empty() : Optional.ofNullable(location.file());
+    }
+
+    /** The 1-based line where {@code key} of {@link #data()} was written, or 0 when unknown. */
+    public int line(String key) {
+        Location location = locations.get(key);
+        return location == null ? 0 : location.line();
+    }
+
+    /** Whether {@code climb()} selects this node: the {@code select} directive, else being a leaf. */
+    public boolean selected() {
+        Object select = directives.get("select");
+        if (select instanceof Boolean b) {
+            return b;
+        }
+        return children.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** Sorts children and freezes data; called once when the tree is complete. */
+    void freeze(IdentityHashMap<Object, Object> memo) {
+        List<Node> sorted = new ArrayList<>(children.values());
+        sorted.sort((a, b) -> PyObjects.compareCodePoints(a.name, b.name));
+        sortedChildren = Collections.unmodifiableList(sorted);
+        for (Map.Entry<String, Object> entry : data.entrySet()) {
+            entry.setValue(frozen(entry.getValue(), memo));
+        }
+        view = Collections.unmodifiableMap(data);
+        own = null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object frozen(Object value, IdentityHashMap<Object, Object> memo) {
+        if (value instanceof Map<?, ?> map) {
+            Object done = memo.get(value);
+            if (done != null) {
+                return done;
+            }
+            Map<Object, Object> wrapped = Collections.unmodifiableMap((Map<Object, Object>) map);
+            memo.put(value, wrapped);
+            memo.put(wrapped, wrapped);
+            for (Map.Entry<Object, Object> entry : ((Map<Object, Object>) map).entrySet()) {
+                entry.setValue(frozen(entry.getValue(), memo));
+            }
+            return wrapped;
+        }
+        if (value instanceof List<?> list) {
+            Object done = memo.get(value);
+            if (done != null) {
+                return done;
+            }
+            List<Object> wrapped = Collections.unmodifiableList((List<Object>) list);
+            memo.put(value, wrapped);
+            memo.put(wrapped, wrapped);
+            List<Object> items = (List<Object>) list;
+            for (int i = 0; i < items.size(); i++) {
+                items.set(i, frozen(items.get(i), memo));
+            }
+            return wrapped;
+        }
+        return value;
+    }
+}
