@@ -79,7 +79,7 @@ public final class FmfJson {
         out.append("{\"name\":");
         string(node.name(), out);
         out.append(",\"data\":");
-        value(node.data(), out);
+        value(node.data, out);
         out.append('}');
     }
 

@@ -1,10 +1,12 @@
 package dev.corral.fmf;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * fmf's merge of a source mapping into data with the key suffixes {@code +}, {@code +<}, {@code -~}, {@code -},
@@ -20,28 +22,55 @@ final class Merger {
         return new FmfException("cannot merge key '" + key + "' in " + node + ": " + why);
     }
 
-    @SuppressWarnings("unchecked")
-    static void mergeSpecial(Map<Object, Object> data, Map<?, ?> source, String node) {
+    /**
+     * Merges {@code source} into {@code data} (which must be owned). Containers not in {@code owned} may be shared
+     * with other nodes: they are deep-copied (and the copies owned) before the first change in place, which gives
+     * the result of the reference's deep copy of the parent data without copying what is never changed.
+     */
+    static void mergeSpecial(Map<Object, Object> data, Map<?, ?> source, String node, Set<Object> owned) {
         List<Map.Entry<?, ?>> entries = new ArrayList<>(source.entrySet());
         for (Map.Entry<?, ?> entry : entries) {
-            mergeKey(data, entry.getKey(), entry.getValue(), node);
+            mergeKey(data, entry.getKey(), entry.getValue(), node, owned);
         }
     }
 
+    /** A new identity set for {@link #mergeSpecial}. */
+    static Set<Object> ownership() {
+        return Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    /** A deep copy of {@code value} whose containers are all owned. */
+    static Object ownedCopy(Object value, Set<Object> owned) {
+        IdentityHashMap<Object, Object> memo = new IdentityHashMap<>();
+        Object copy = PyObjects.deepCopy(value, memo);
+        owned.addAll(memo.values());
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T owned(Map<Object, Object> data, String key, T current, Set<Object> owned) {
+        if (owned.contains(current)) {
+            return current;
+        }
+        T copy = (T) ownedCopy(current, owned);
+        data.put(key, copy);
+        return copy;
+    }
+
     /** Merges one key of a source mapping into data. */
-    static void mergeKey(Map<Object, Object> data, Object rawKey, Object value, String node) {
+    static void mergeKey(Map<Object, Object> data, Object rawKey, Object value, String node, Set<Object> owned) {
         if (!(rawKey instanceof String key)) {
             throw new FmfException("invalid key " + PyObjects.repr(rawKey) + " in " + node
                     + ": keys of fmf data must be strings");
         }
         if (key.endsWith("+")) {
-            plus(data, rstrip(key, "+"), value, false, node);
+            plus(data, rstrip(key, "+"), value, false, node, owned);
         } else if (key.endsWith("+<")) {
-            plus(data, rstrip(key, "+<"), value, true, node);
+            plus(data, rstrip(key, "+<"), value, true, node, owned);
         } else if (key.endsWith("-~")) {
-            minusRegexp(data, rstrip(key, "-~"), value, node);
+            minusRegexp(data, rstrip(key, "-~"), value, node, owned);
         } else if (key.endsWith("-")) {
-            minus(data, rstrip(key, "-"), value, node);
+            minus(data, rstrip(key, "-"), value, node, owned);
         } else if (key.endsWith("~")) {
             regexp(data, rstrip(key, "~"), value, node);
         } else {
@@ -75,18 +104,27 @@ final class Merger {
     }
 
     @SuppressWarnings("unchecked")
-    private static void plus(Map<Object, Object> data, String key, Object value, boolean prepend, String node) {
+    private static void plus(Map<Object, Object> data, String key, Object value, boolean prepend, String node,
+            Set<Object> owned) {
         if (!data.containsKey(key)) {
             data.put(key, value);
             return;
         }
         Object current = data.get(key);
-        if (current instanceof List<?> list && value instanceof Map<?, ?> map) {
-            for (Object item : list) {
+        if (current instanceof List<?> shared && value instanceof Map<?, ?> map) {
+            for (Object item : shared) {
                 if (!(item instanceof Map)) {
                     throw mergeError(key, node, "item '" + PyObjects.str(item) + "' must be a dictionary");
                 }
-                mergeSpecial((Map<Object, Object>) item, map, node);
+            }
+            List<Object> list = owned(data, key, (List<Object>) shared, owned);
+            for (int i = 0; i < list.size(); i++) {
+                Object item = list.get(i);
+                if (!owned.contains(item)) {
+                    item = ownedCopy(item, owned);
+                    list.set(i, item);
+                }
+                mergeSpecial((Map<Object, Object>) item, map, node, owned);
             }
             return;
         }
@@ -96,15 +134,16 @@ final class Merger {
                 if (!(item instanceof Map<?, ?> itemMap)) {
                     throw mergeError(key, node, "item '" + PyObjects.str(item) + "' must be a dictionary");
                 }
-                Map<Object, Object> copy = (Map<Object, Object>) PyObjects.deepCopy(map, new IdentityHashMap<>());
-                mergeSpecial(copy, itemMap, node);
+                Map<Object, Object> copy = (Map<Object, Object>) ownedCopy(map, owned);
+                mergeSpecial(copy, itemMap, node, owned);
                 result.add(copy);
             }
+            owned.add(result);
             data.put(key, result);
             return;
         }
         if (current instanceof Map<?, ?> map && value instanceof Map<?, ?> other) {
-            mergeSpecial((Map<Object, Object>) map, other, node);
+            mergeSpecial(owned(data, key, (Map<Object, Object>) map, owned), other, node, owned);
             return;
         }
         Object result = prepend ? PyObjects.add(value, current) : PyObjects.add(current, value);
@@ -115,7 +154,8 @@ final class Merger {
         data.put(key, result);
     }
 
-    private static void minus(Map<Object, Object> data, String key, Object value, String node) {
+    @SuppressWarnings("unchecked")
+    private static void minus(Map<Object, Object> data, String key, Object value, String node, Set<Object> owned) {
         if (!data.containsKey(key)) {
             return;
         }
@@ -139,7 +179,8 @@ final class Merger {
                 }
             }
             data.put(key, kept);
-        } else if (current instanceof Map<?, ?> map && value instanceof List<?> remove) {
+        } else if (current instanceof Map<?, ?> shared && value instanceof List<?> remove) {
+            Map<Object, Object> map = owned(data, key, (Map<Object, Object>) shared, owned);
             for (Object item : remove) {
                 if (!PyObjects.hashable(item)) {
                     throw mergeError(key, node, "unhashable type: '" + PyObjects.typeName(item) + "'");
@@ -223,7 +264,9 @@ final class Merger {
         return false;
     }
 
-    private static void minusRegexp(Map<Object, Object> data, String key, Object value, String node) {
+    @SuppressWarnings("unchecked")
+    private static void minusRegexp(Map<Object, Object> data, String key, Object value, String node,
+            Set<Object> owned) {
         if (!data.containsKey(key)) {
             return;
         }
@@ -241,7 +284,8 @@ final class Merger {
             if (anySearch(text, patterns, key, node)) {
                 data.put(key, "");
             }
-        } else if (current instanceof Map<?, ?> map) {
+        } else if (current instanceof Map<?, ?> shared) {
+            Map<Object, Object> map = owned(data, key, (Map<Object, Object>) shared, owned);
             for (Iterator<?> keys = new ArrayList<>(map.keySet()).iterator(); keys.hasNext(); ) {
                 Object candidate = keys.next();
                 if (anySearch(candidate, patterns, key, node)) {

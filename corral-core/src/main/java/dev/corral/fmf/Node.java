@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +36,7 @@ public final class Node {
     List<Path> sources = new ArrayList<>();
     final Map<String, Object> directives = new LinkedHashMap<>();
     boolean updated;
+    boolean inherits;
     Location definedAt;
     private List<Node> sortedChildren;
     private Map<String, Object> view;
@@ -86,13 +86,24 @@ public final class Node {
 
     /** The file (relative to the tree root) where {@code key} of {@link #data()} was written, when known. */
     public Optional<Path> file(String key) {
-        Location location = locations.get(key);
+        Location location = location(key);
         return location == null ? Optional.empty() : Optional.ofNullable(location.file());
+    }
+
+    /** Where {@code key} was written: here, or in an ancestor this node inherits it from. */
+    Location location(String key) {
+        for (Node node = this; node != null; node = node.inherits ? node.parent : null) {
+            Location location = node.locations.get(key);
+            if (location != null) {
+                return location;
+            }
+        }
+        return null;
     }
 
     /** The 1-based line where {@code key} of {@link #data()} was written, or 0 when unknown. */
     public int line(String key) {
-        Location location = locations.get(key);
+        Location location = location(key);
         return location == null ? 0 : location.line();
     }
 
@@ -110,47 +121,14 @@ public final class Node {
         return name;
     }
 
-    /** Sorts children and freezes data; called once when the tree is complete. */
-    void freeze(IdentityHashMap<Object, Object> memo) {
+    /** Sorts children and publishes the read-only data view; called once when the tree is complete. */
+    void freeze() {
         List<Node> sorted = new ArrayList<>(children.values());
-        sorted.sort((a, b) -> PyObjects.compareCodePoints(a.name, b.name));
+        if (sorted.size() > 1) {
+            sorted.sort((a, b) -> PyObjects.compareCodePoints(a.name, b.name));
+        }
         sortedChildren = Collections.unmodifiableList(sorted);
-        for (Map.Entry<String, Object> entry : data.entrySet()) {
-            entry.setValue(frozen(entry.getValue(), memo));
-        }
-        view = Collections.unmodifiableMap(data);
+        view = ReadOnly.data(data);
         own = null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object frozen(Object value, IdentityHashMap<Object, Object> memo) {
-        if (value instanceof Map<?, ?> map) {
-            Object done = memo.get(value);
-            if (done != null) {
-                return done;
-            }
-            Map<Object, Object> wrapped = Collections.unmodifiableMap((Map<Object, Object>) map);
-            memo.put(value, wrapped);
-            memo.put(wrapped, wrapped);
-            for (Map.Entry<Object, Object> entry : ((Map<Object, Object>) map).entrySet()) {
-                entry.setValue(frozen(entry.getValue(), memo));
-            }
-            return wrapped;
-        }
-        if (value instanceof List<?> list) {
-            Object done = memo.get(value);
-            if (done != null) {
-                return done;
-            }
-            List<Object> wrapped = Collections.unmodifiableList((List<Object>) list);
-            memo.put(value, wrapped);
-            memo.put(wrapped, wrapped);
-            List<Object> items = (List<Object>) list;
-            for (int i = 0; i < items.size(); i++) {
-                items.set(i, frozen(items.get(i), memo));
-            }
-            return wrapped;
-        }
-        return value;
     }
 }

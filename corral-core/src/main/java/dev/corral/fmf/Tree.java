@@ -3,7 +3,7 @@ package dev.corral.fmf;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,92 +149,99 @@ public final class Tree {
      */
     public Tree adjust(Context context) {
         Objects.requireNonNull(context, "context");
-        IdentityHashMap<Object, Object> memo = new IdentityHashMap<>();
-        Node copy = copy(top, null, memo);
-        adjust(copy, context);
-        TreeLoader.freeze(copy, new IdentityHashMap<>());
+        Node copy = adjusted(top, null, context);
+        TreeLoader.freeze(copy);
         return new Tree(root, copy);
     }
 
-    @SuppressWarnings("unchecked")
-    private Node copy(Node node, Node parent, IdentityHashMap<Object, Object> memo) {
+    /** A copy of {@code node} and its subtree with rules applied; data is copied only when a rule applies. */
+    private Node adjusted(Node node, Node parent, Context context) {
         Node copy = new Node(node.name(), parent, root);
-        copy.data = (LinkedHashMap<String, Object>) PyObjects.deepCopy(node.data, memo);
+        copy.data = node.data;
         copy.sources = node.sources;
         copy.locations = node.locations;
         copy.directives.putAll(node.directives);
         copy.updated = node.updated;
+        copy.inherits = node.inherits;
         copy.definedAt = node.definedAt;
+        Node.Location where = node.location(ADJUST);
+        try {
+            applyRules(copy, context);
+        } catch (FmfException e) {
+            throw where == null ? e : e.at(where.file(), where.line());
+        }
         for (Map.Entry<String, Node> child : node.children.entrySet()) {
-            copy.children.put(child.getKey(), copy(child.getValue(), copy, memo));
+            copy.children.put(child.getKey(), adjusted(child.getValue(), copy, context));
         }
         return copy;
     }
 
+    /** fmf's adjust of one node: the first applied rule makes the node's data private (a deep copy). */
     @SuppressWarnings("unchecked")
-    private static void adjust(Node node, Context context) {
-        Map<Object, Object> data = (Map<Object, Object>) (Map<?, ?>) node.data;
-        Node.Location where = node.locations.get(ADJUST);
-        try {
-            if (data.containsKey(ADJUST)) {
-                Object rules = data.get(ADJUST);
-                if (rules instanceof Map) {
-                    rules = new ArrayList<>(List.of(rules));
-                }
-                if (!(rules instanceof List<?> list)) {
-                    throw new FmfException("invalid adjust rule format in '" + node.name()
-                            + "': should be a dictionary or a list of dictionaries, got '"
-                            + PyObjects.typeName(rules) + "'");
-                }
-                for (int i = 0; i < list.size(); i++) {
-                    if (!applyRule(data, list.get(i), context, node)) {
-                        break;
-                    }
+    private static void applyRules(Node node, Context context) {
+        if (!node.data.containsKey(ADJUST)) {
+            return;
+        }
+        Object original = node.data.get(ADJUST);
+        List<Object> rules;
+        if (original instanceof Map) {
+            rules = List.of(original);
+        } else if (original instanceof List<?> list) {
+            rules = (List<Object>) list;
+        } else {
+            throw new FmfException("invalid adjust rule format in '" + node.name()
+                    + "': should be a dictionary or a list of dictionaries, got '" + PyObjects.typeName(original)
+                    + "'");
+        }
+        Set<Object> owned = null;
+        for (int i = 0; i < rules.size(); i++) {
+            Object rule = rules.get(i);
+            if (!(rule instanceof Map<?, ?> map)) {
+                throw new FmfException("adjust rule should be a dictionary in '" + node.name() + "'");
+            }
+            Rule condition = condition(map, node);
+            Object proceed = map.containsKey("continue") ? map.get("continue") : Boolean.TRUE;
+            if (!(proceed instanceof Boolean proceedFlag)) {
+                throw new FmfException("the 'continue' value should be bool, got '" + PyObjects.str(proceed) + "'");
+            }
+            if (context.decide(condition) != Decision.TRUE) {
+                continue;
+            }
+            if (owned == null) {
+                owned = Merger.ownership();
+                node.data = new LinkedHashMap<>(node.data);
+                owned.add(node.data);
+                Object copy = Merger.ownedCopy(original, owned);
+                node.data.put(ADJUST, copy);
+                rules = original instanceof Map ? List.of(copy) : (List<Object>) copy;
+                map = (Map<?, ?>) rules.get(i);
+            }
+            LinkedHashMap<Object, Object> apply = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (!CONTROL.contains(entry.getKey())) {
+                    apply.put(entry.getKey(), entry.getValue());
                 }
             }
-        } catch (FmfException e) {
-            throw where == null ? e : e.at(where.file(), where.line());
-        }
-        for (Node child : node.children.values()) {
-            adjust(child, context);
+            Merger.mergeSpecial((Map<Object, Object>) (Map<?, ?>) node.data, apply, node.name(), owned);
+            if (!proceedFlag) {
+                break;
+            }
         }
     }
 
-    /** Applies one rule; false when evaluation of the rule set must stop ({@code continue: false}). */
-    private static boolean applyRule(Map<Object, Object> data, Object rule, Context context, Node node) {
-        if (!(rule instanceof Map<?, ?> map)) {
-            throw new FmfException("adjust rule should be a dictionary in '" + node.name() + "'");
+    private static Rule condition(Map<?, ?> rule, Node node) {
+        if (!rule.containsKey("when")) {
+            return Rule.TRUE;
         }
-        Rule condition;
-        if (!map.containsKey("when")) {
-            condition = Rule.TRUE;
-        } else {
-            Object when = map.get("when");
-            if (when instanceof Boolean b) {
-                condition = b ? Rule.TRUE : Rule.FALSE;
-            } else if (when instanceof String text) {
-                condition = Rule.parse(text);
-            } else {
-                throw new FmfException("invalid adjust rule in '" + node.name() + "': 'when' should be a string,"
-                        + " got '" + PyObjects.typeName(when) + "'");
-            }
+        Object when = rule.get("when");
+        if (when instanceof Boolean b) {
+            return b ? Rule.TRUE : Rule.FALSE;
         }
-        Object proceed = map.containsKey("continue") ? map.get("continue") : Boolean.TRUE;
-        if (!(proceed instanceof Boolean proceedFlag)) {
-            throw new FmfException("the 'continue' value should be bool, got '" + PyObjects.str(proceed) + "'");
+        if (when instanceof String text) {
+            return Rule.parse(text);
         }
-        Decision decision = context.decide(condition);
-        if (decision != Decision.TRUE) {
-            return true;
-        }
-        LinkedHashMap<Object, Object> apply = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-            if (!CONTROL.contains(entry.getKey())) {
-                apply.put(entry.getKey(), entry.getValue());
-            }
-        }
-        Merger.mergeSpecial(data, apply, node.name());
-        return proceedFlag;
+        throw new FmfException("invalid adjust rule in '" + node.name() + "': 'when' should be a string, got '"
+                + PyObjects.typeName(when) + "'");
     }
 
     @Override

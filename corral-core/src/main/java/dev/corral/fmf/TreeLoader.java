@@ -9,14 +9,16 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.RecursiveTask;
 
 /**
  * Builds a {@link Tree} from a directory exactly in the order python fmf does: root discovery, format version,
@@ -29,17 +31,11 @@ final class TreeLoader {
     private static final String SUFFIX = ".fmf";
     private static final String MAIN = "main.fmf";
 
-    /** A directory to grow: its metadata files in processing order and its subdirectories. */
-    private record Plan(Path directory, List<Path> files, List<Map.Entry<String, Plan>> subdirectories) {
-    }
-
     private final Path root;
     private final List<Object> include;
     private final Set<Path> symlinkDirectories = new HashSet<>();
-    private final List<Path> allFiles = new ArrayList<>();
-    private Object[] parsed;
-    private final Map<Path, Integer> fileIndex = new LinkedHashMap<>();
     private final Tree.Root treeRoot;
+    private final ForkJoinPool pool = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     private TreeLoader(Path root, List<Object> include) {
         this.root = root;
@@ -56,20 +52,30 @@ final class TreeLoader {
     }
 
     private Tree build() {
-        Plan plan = plan(root);
-        parseAll();
+        long t0 = System.nanoTime();
         Node top = new Node("/", null, treeRoot);
-        grow(top, plan);
-        inherit(top);
-        IdentityHashMap<Object, Object> memo = new IdentityHashMap<>();
-        freeze(top, memo);
+        try {
+            Scan scan = pool.invoke(new ScanTask(root, true));
+            long t1 = System.nanoTime();
+            grow(top, scan);
+            long t2 = System.nanoTime();
+            inherit(top);
+            long t3 = System.nanoTime();
+            freeze(top);
+            if (System.getProperty("fmf.timing") != null) {
+                System.err.printf("scan+parse %d grow %d inherit %d freeze %d%n", (t1 - t0) / 1000000,
+                        (t2 - t1) / 1000000, (t3 - t2) / 1000000, (System.nanoTime() - t3) / 1000000);
+            }
+        } finally {
+            pool.shutdown();
+        }
         return new Tree(treeRoot, top);
     }
 
-    static void freeze(Node node, IdentityHashMap<Object, Object> memo) {
-        node.freeze(memo);
+    static void freeze(Node node) {
+        node.freeze();
         for (Node child : node.children.values()) {
-            freeze(child, memo);
+            freeze(child);
         }
     }
 
@@ -181,85 +187,157 @@ final class TreeLoader {
         return name.startsWith(".") && !include.contains(name);
     }
 
-    private Plan plan(Path directory) {
-        List<String> files = new ArrayList<>();
-        List<String> directories = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (Files.isDirectory(entry)) {
-                    directories.add(name);
-                } else if (name.endsWith(SUFFIX)) {
-                    files.add(name);
-                }
-            }
-        } catch (IOException | SecurityException e) {
-            return new Plan(directory, List.of(), List.of());
-        }
-        files.sort(PyObjects::compareCodePoints);
-        if (files.remove(MAIN)) {
-            files.add(0, MAIN);
-        }
-        List<Path> metadata = new ArrayList<>();
-        for (String name : files) {
-            if (hidden(name)) {
-                continue;
-            }
-            Path file = directory.resolve(name);
-            fileIndex.put(file, allFiles.size());
-            allFiles.add(file);
-            metadata.add(file);
-        }
-        directories.sort(PyObjects::compareCodePoints);
-        List<Map.Entry<String, Plan>> subdirectories = new ArrayList<>();
-        for (String name : directories) {
-            if (hidden(name)) {
-                continue;
-            }
-            Path full = directory.resolve(name);
-            if (Files.isSymbolicLink(full)) {
-                Path real;
-                try {
-                    real = full.toRealPath();
-                } catch (IOException e) {
-                    real = full.toAbsolutePath().normalize();
-                }
-                if (!symlinkDirectories.add(real)) {
-                    continue;
-                }
-            }
-            if (Files.isDirectory(full.resolve(".fmf"))) {
-                continue;
-            }
-            subdirectories.add(Map.entry(name, plan(full)));
-        }
-        return new Plan(directory, metadata, subdirectories);
+    /** A subdirectory seen by a scan; symbolic links are scanned only when the walk reaches them. */
+    private record Sub(String name, Path path, boolean symlink, Scan scan) {
     }
 
-    private void parseAll() {
-        parsed = new Object[allFiles.size()];
-        IntStream.range(0, allFiles.size()).parallel().forEach(i -> {
-            Path file = allFiles.get(i);
-            Path shown = relative(file);
-            try {
-                String text = normalizeNewlines(decode(Files.readAllBytes(file), shown));
-                parsed[i] = new Parsed(YamlReader.read(text, shown));
-            } catch (IOException e) {
-                parsed[i] = new FmfException(shown, 0, "unable to read the file: " + e.getMessage(), e);
-            } catch (FmfException e) {
-                parsed[i] = e;
-            } catch (RuntimeException e) {
-                parsed[i] = new FmfException(shown, 0, "unable to parse the file: " + e, e);
-            }
-        });
+    /** One directory: whether it holds a nested tree, its metadata files (parsed) and its subdirectories. */
+    private record Scan(boolean nested, List<Path> files, Object[] contents, List<Sub> subdirectories) {
     }
 
     /** A successfully parsed file content (which may be null). */
     private record Parsed(Object value) {
     }
 
-    private Object content(Path file) {
-        Object result = parsed[fileIndex.get(file)];
+    /** Lists a directory, parses its metadata files and scans its subdirectories, in parallel. */
+    private final class ScanTask extends RecursiveTask<Scan> {
+        private final Path directory;
+        private final boolean top;
+
+        ScanTask(Path directory, boolean top) {
+            this.directory = directory;
+            this.top = top;
+        }
+
+        @Override
+        protected Scan compute() {
+            List<String> files = new ArrayList<>();
+            List<String> directories = new ArrayList<>();
+            Set<String> links = new HashSet<>();
+            boolean nested = false;
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+                for (Path entry : entries) {
+                    String name = entry.getFileName().toString();
+                    boolean isDirectory;
+                    BasicFileAttributes attributes;
+                    try {
+                        attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (IOException e) {
+                        files.add(name);
+                        continue;
+                    }
+                    if (attributes.isSymbolicLink()) {
+                        isDirectory = Files.isDirectory(entry);
+                        if (isDirectory) {
+                            links.add(name);
+                        }
+                    } else {
+                        isDirectory = attributes.isDirectory();
+                    }
+                    if (isDirectory) {
+                        directories.add(name);
+                        if (name.equals(".fmf")) {
+                            nested = true;
+                        }
+                    } else if (name.endsWith(SUFFIX)) {
+                        files.add(name);
+                    }
+                }
+            } catch (IOException | SecurityException e) {
+                return new Scan(false, List.of(), new Object[0], List.of());
+            }
+            if (nested && !top) {
+                return new Scan(true, List.of(), new Object[0], List.of());
+            }
+            files.sort(PyObjects::compareCodePoints);
+            if (files.remove(MAIN)) {
+                files.add(0, MAIN);
+            }
+            List<Path> metadata = new ArrayList<>(files.size());
+            for (String name : files) {
+                if (!hidden(name)) {
+                    metadata.add(directory.resolve(name));
+                }
+            }
+            directories.sort(PyObjects::compareCodePoints);
+            List<ScanTask> tasks = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (String name : directories) {
+                if (hidden(name)) {
+                    continue;
+                }
+                names.add(name);
+                if (!links.contains(name)) {
+                    tasks.add(new ScanTask(directory.resolve(name), false));
+                }
+            }
+            Object[] contents = new Object[metadata.size()];
+            ParseTask parse = new ParseTask(metadata, contents, 0, metadata.size());
+            if (!tasks.isEmpty()) {
+                invokeAll(tasks);
+            }
+            parse.invoke();
+            List<Sub> subdirectories = new ArrayList<>(names.size());
+            int next = 0;
+            for (String name : names) {
+                Path path = directory.resolve(name);
+                if (links.contains(name)) {
+                    subdirectories.add(new Sub(name, path, true, null));
+                } else {
+                    subdirectories.add(new Sub(name, path, false, tasks.get(next++).join()));
+                }
+            }
+            return new Scan(false, metadata, contents, subdirectories);
+        }
+    }
+
+    /** Reads and parses a range of files, splitting large ranges. */
+    private final class ParseTask extends RecursiveAction {
+        private final List<Path> files;
+        private final Object[] contents;
+        private final int from;
+        private final int to;
+
+        ParseTask(List<Path> files, Object[] contents, int from, int to) {
+            this.files = files;
+            this.contents = contents;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        protected void compute() {
+            if (to - from > 32) {
+                int middle = (from + to) >>> 1;
+                invokeAll(new ParseTask(files, contents, from, middle), new ParseTask(files, contents, middle, to));
+                return;
+            }
+            for (int i = from; i < to; i++) {
+                contents[i] = parse(files.get(i));
+            }
+        }
+    }
+
+    private Object parse(Path file) {
+        Path shown = relative(file);
+        try {
+            String text = normalizeNewlines(decode(Files.readAllBytes(file), shown));
+            Object value = FastYaml.read(text, shown);
+            if (value == FastYaml.FALLBACK) {
+                value = YamlReader.read(text, shown);
+            }
+            return new Parsed(value);
+        } catch (IOException e) {
+            return new FmfException(shown, 0, "unable to read the file: " + e.getMessage(), e);
+        } catch (FmfException e) {
+            return e;
+        } catch (RuntimeException | StackOverflowError e) {
+            return new FmfException(shown, 0, "unable to parse the file: " + e, e);
+        }
+    }
+
+    private static Object content(Scan scan, int index) {
+        Object result = scan.contents()[index];
         if (result instanceof FmfException e) {
             throw e;
         }
@@ -268,9 +346,11 @@ final class TreeLoader {
 
     // ---------------------------------------------------------------- grow
 
-    private void grow(Node node, Plan plan) {
-        for (Path file : plan.files()) {
-            Object data = content(file);
+    private void grow(Node node, Scan scan) {
+        List<Path> files = scan.files();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            Object data = content(scan, i);
             String name = file.getFileName().toString();
             Path shown = relative(file);
             if (name.equals(MAIN)) {
@@ -284,10 +364,26 @@ final class TreeLoader {
                 child.sources.add(file);
             }
         }
-        for (Map.Entry<String, Plan> sub : plan.subdirectories()) {
-            Node existing = node.children.get(sub.getKey());
-            Node child = existing != null ? existing : newChild(node, sub.getKey());
-            grow(child, sub.getValue());
+        for (Sub sub : scan.subdirectories()) {
+            Scan inner = sub.scan();
+            if (sub.symlink()) {
+                Path real;
+                try {
+                    real = sub.path().toRealPath();
+                } catch (IOException e) {
+                    real = sub.path().toAbsolutePath().normalize();
+                }
+                if (!symlinkDirectories.add(real)) {
+                    continue;
+                }
+                inner = pool.invoke(new ScanTask(sub.path(), false));
+            }
+            if (inner.nested()) {
+                continue;
+            }
+            Node existing = node.children.get(sub.name());
+            Node child = existing != null ? existing : newChild(node, sub.name());
+            grow(child, inner);
         }
         node.children.values().removeIf(child -> child.children.isEmpty() && !child.updated);
     }
@@ -412,22 +508,25 @@ final class TreeLoader {
     private static void inherit(Node node) {
         Node parent = node.parent();
         LinkedHashMap<Object, Object> data;
-        Map<String, Node.Location> locations;
         if (parent == null || Boolean.FALSE.equals(node.directives.get("inherit"))) {
             data = new LinkedHashMap<>();
-            locations = new java.util.HashMap<>();
+            node.inherits = false;
         } else {
-            List<Path> sources = new ArrayList<>(parent.sources);
+            List<Path> sources = new ArrayList<>(parent.sources.size() + node.sources.size());
+            sources.addAll(parent.sources);
             sources.addAll(node.sources);
             node.sources = sources;
-            data = (LinkedHashMap<Object, Object>) PyObjects.deepCopy(parent.data, new IdentityHashMap<>());
-            locations = new java.util.HashMap<>(parent.locations);
+            data = new LinkedHashMap<>((Map<Object, Object>) (Map<?, ?>) parent.data);
+            node.inherits = true;
         }
+        Set<Object> owned = Merger.ownership();
+        owned.add(data);
+        Map<String, Node.Location> locations = new java.util.HashMap<>();
         for (Map.Entry<String, Object> entry : node.own.entrySet()) {
             String key = entry.getKey();
             Node.Location location = node.locations.get(key);
             try {
-                Merger.mergeKey(data, key, entry.getValue(), node.name());
+                Merger.mergeKey(data, key, entry.getValue(), node.name(), owned);
             } catch (FmfException e) {
                 throw location == null ? e : e.at(location.file(), location.line());
             }

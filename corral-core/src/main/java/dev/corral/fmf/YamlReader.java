@@ -38,19 +38,6 @@ final class YamlReader {
     private static final Tag TIMESTAMP = new Tag(Tag.PREFIX + "timestamp");
     private static final Tag VALUE = new Tag(Tag.PREFIX + "value");
 
-    private static final Pattern BOOL = Pattern.compile("true|True|TRUE|false|False|FALSE");
-    private static final Pattern FLOAT = Pattern.compile("[-+]?[0-9][0-9_]*\\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
-            + "|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?"
-            + "|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)");
-    private static final Pattern INT = Pattern.compile("[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+"
-            + "|[-+]?0x[0-9a-fA-F_]+");
-    private static final Pattern NULL = Pattern.compile("~|null|Null|NULL|");
-    private static final Pattern TIMESTAMP_RESOLVE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}"
-            + "|[0-9]{4}-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \\t]+)[0-9][0-9]?:[0-9]{2}:[0-9]{2}(?:\\.[0-9]*)?"
-            + "(?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9]{2})?))?");
-    private static final Pattern TIMESTAMP_PARTS = Pattern.compile("([0-9]{4})-([0-9][0-9]?)-([0-9][0-9]?)"
-            + "(?:(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9]{2}):([0-9]{2})(?:\\.([0-9]*))?"
-            + "(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9]{2}))?))?)?");
 
     private static final ScalarResolver RESOLVER = YamlReader::resolve;
     private static final Schema SCHEMA = new Schema() {
@@ -103,47 +90,16 @@ final class YamlReader {
         if (!implicit) {
             return Tag.STR;
         }
-        if (value.isEmpty()) {
-            return Tag.NULL;
-        }
-        char first = value.charAt(0);
-        switch (first) {
-            case 't', 'T', 'f', 'F' -> {
-                if (BOOL.matcher(value).matches()) {
-                    return Tag.BOOL;
-                }
-            }
-            case '-', '+', '.', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' -> {
-                if (FLOAT.matcher(value).matches()) {
-                    return Tag.FLOAT;
-                }
-                if (first != '.' && INT.matcher(value).matches()) {
-                    return Tag.INT;
-                }
-                if (first >= '0' && first <= '9' && TIMESTAMP_RESOLVE.matcher(value).matches()) {
-                    return TIMESTAMP;
-                }
-            }
-            case '<' -> {
-                if (value.equals("<<")) {
-                    return Tag.MERGE;
-                }
-            }
-            case '~', 'n', 'N' -> {
-                if (NULL.matcher(value).matches()) {
-                    return Tag.NULL;
-                }
-            }
-            case '=' -> {
-                if (value.equals("=")) {
-                    return VALUE;
-                }
-            }
-            default -> {
-                return Tag.STR;
-            }
-        }
-        return Tag.STR;
+        return switch (PlainScalar.resolve(value)) {
+            case STR -> Tag.STR;
+            case NULL -> Tag.NULL;
+            case BOOL -> Tag.BOOL;
+            case INT -> Tag.INT;
+            case FLOAT -> Tag.FLOAT;
+            case TIMESTAMP -> TIMESTAMP;
+            case MERGE -> Tag.MERGE;
+            case VALUE -> VALUE;
+        };
     }
 
     /** Builds values from composed nodes; aliases (the same node) give the same object. */
@@ -292,23 +248,7 @@ final class YamlReader {
         private Object scalar(ScalarNode node) {
             String value = node.getValue();
             Tag tag = node.getTag();
-            if (tag.equals(Tag.STR)) {
-                return value;
-            } else if (tag.equals(Tag.NULL)) {
-                return null;
-            } else if (tag.equals(Tag.BOOL)) {
-                return switch (value.toLowerCase(java.util.Locale.ROOT)) {
-                    case "yes", "y", "true", "on" -> Boolean.TRUE;
-                    case "no", "n", "false", "off" -> Boolean.FALSE;
-                    default -> throw error(node, "invalid boolean '" + value + "'");
-                };
-            } else if (tag.equals(Tag.INT)) {
-                return integer(node, value);
-            } else if (tag.equals(Tag.FLOAT)) {
-                return floating(node, value);
-            } else if (tag.equals(TIMESTAMP)) {
-                return timestamp(node, value);
-            } else if (tag.equals(Tag.BINARY)) {
+            if (tag.equals(Tag.BINARY)) {
                 try {
                     Base64.getMimeDecoder().decode(value);
                 } catch (IllegalArgumentException e) {
@@ -316,111 +256,33 @@ final class YamlReader {
                 }
                 throw error(node, "binary values are not supported");
             }
-            throw error(node, "cannot construct a value for the tag '" + tag.getValue() + "'");
-        }
-
-        private Object integer(ScalarNode node, String text) {
-            String s = text.replace("_", "");
-            int sign = 1;
-            if (!s.isEmpty() && s.charAt(0) == '-') {
-                sign = -1;
-            }
-            if (!s.isEmpty() && (s.charAt(0) == '+' || s.charAt(0) == '-')) {
-                s = s.substring(1);
-            }
             try {
-                BigInteger value;
-                if (s.equals("0")) {
-                    value = BigInteger.ZERO;
-                } else if (s.startsWith("0b")) {
-                    value = new BigInteger(s.substring(2), 2);
-                } else if (s.startsWith("0x")) {
-                    value = new BigInteger(s.substring(2), 16);
-                } else if (s.startsWith("0o")) {
-                    value = new BigInteger(s.substring(2), 8);
-                } else {
-                    value = PyObjects.parseInt(s);
-                    if (value == null) {
-                        throw new NumberFormatException(text);
-                    }
-                }
-                return PyObjects.integer(sign < 0 ? value.negate() : value);
-            } catch (NumberFormatException e) {
-                throw error(node, "invalid integer '" + text + "'");
+                return constructScalar(tag, value);
+            } catch (IllegalArgumentException e) {
+                throw error(node, e.getMessage());
             }
         }
+    }
 
-        private Object floating(ScalarNode node, String text) {
-            String s = text.replace("_", "").toLowerCase(java.util.Locale.ROOT);
-            double sign = 1;
-            if (s.charAt(0) == '-') {
-                sign = -1;
-            }
-            if (s.charAt(0) == '+' || s.charAt(0) == '-') {
-                s = s.substring(1);
-            }
-            if (s.equals(".inf")) {
-                return sign * Double.POSITIVE_INFINITY;
-            } else if (s.equals(".nan")) {
-                return Double.NaN;
-            }
-            try {
-                return sign * Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-                throw error(node, "invalid float '" + text + "'");
-            }
+    private static Object constructScalar(Tag tag, String value) {
+        PlainScalar.Kind kind;
+        if (tag.equals(Tag.STR)) {
+            kind = PlainScalar.Kind.STR;
+        } else if (tag.equals(Tag.NULL)) {
+            kind = PlainScalar.Kind.NULL;
+        } else if (tag.equals(Tag.BOOL)) {
+            kind = PlainScalar.Kind.BOOL;
+        } else if (tag.equals(Tag.INT)) {
+            kind = PlainScalar.Kind.INT;
+        } else if (tag.equals(Tag.FLOAT)) {
+            kind = PlainScalar.Kind.FLOAT;
+        } else if (tag.equals(TIMESTAMP)) {
+            kind = PlainScalar.Kind.TIMESTAMP;
+        } else if (tag.equals(VALUE)) {
+            kind = PlainScalar.Kind.VALUE;
+        } else {
+            throw new IllegalArgumentException("cannot construct a value for the tag '" + tag.getValue() + "'");
         }
-
-        private Object timestamp(ScalarNode node, String text) {
-            Matcher m = TIMESTAMP_PARTS.matcher(text);
-            if (!m.matches()) {
-                throw error(node, "failed to construct timestamp from \"" + text + "\"");
-            }
-            try {
-                int year = Integer.parseInt(m.group(1));
-                int month = Integer.parseInt(m.group(2));
-                int day = Integer.parseInt(m.group(3));
-                if (m.group(4) == null) {
-                    return new Timestamp(LocalDate.of(year, month, day));
-                }
-                String fraction = m.group(7);
-                int frac = 0;
-                final int maxFrac = 999_999;
-                if (fraction != null && !fraction.isEmpty()) {
-                    StringBuilder digits = new StringBuilder(fraction.length() > 6 ? fraction.substring(0, 6)
-                            : fraction);
-                    while (digits.length() < 6) {
-                        digits.append('0');
-                    }
-                    frac = Integer.parseInt(digits.toString());
-                    if (fraction.length() > 6 && fraction.charAt(6) > '4') {
-                        frac++;
-                    }
-                }
-                int micro = frac > maxFrac ? 0 : frac;
-                LocalDateTime time = LocalDateTime.of(year, month, day, Integer.parseInt(m.group(4)),
-                        Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)), micro * 1000);
-                long deltaSeconds = 0;
-                boolean delta = false;
-                if (m.group(9) != null) {
-                    int hours = Integer.parseInt(m.group(10));
-                    int minutes = m.group(11) == null ? 0 : Integer.parseInt(m.group(11));
-                    deltaSeconds = hours * 3600L + minutes * 60L + (frac > maxFrac ? 1 : 0);
-                    if (m.group(9).equals("-")) {
-                        deltaSeconds = -deltaSeconds;
-                    }
-                    delta = true;
-                } else if (frac > maxFrac) {
-                    deltaSeconds = -1;
-                    delta = true;
-                }
-                if (delta) {
-                    time = time.minusSeconds(deltaSeconds);
-                }
-                return new Timestamp(time);
-            } catch (DateTimeException | NumberFormatException e) {
-                throw error(node, "invalid timestamp '" + text + "'");
-            }
-        }
+        return PlainScalar.construct(kind, value);
     }
 }
