@@ -2,11 +2,8 @@ package dev.corral.fmf;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apiguardian.api.API;
@@ -25,22 +22,63 @@ public final class FmfJson {
 
     /** Writes {@code nodes} to {@code out} (UTF-8); the stream is flushed, not closed. */
     public static void write(List<Node> nodes, OutputStream out) throws IOException {
-        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        StringBuilder buffer = new StringBuilder(64 * 1024);
-        buffer.append("{\"nodes\":[");
+        Utf8 writer = new Utf8(out);
+        StringBuilder buffer = new StringBuilder(8192);
+        writer.text("{\"nodes\":[");
         for (int i = 0; i < nodes.size(); i++) {
             if (i > 0) {
-                buffer.append(',');
+                writer.text(",");
             }
+            buffer.setLength(0);
             node(nodes.get(i), buffer);
-            if (buffer.length() > 60 * 1024) {
-                writer.append(buffer);
-                buffer.setLength(0);
+            writer.text(buffer);
+        }
+        writer.text("]}\n");
+        writer.flush();
+        out.flush();
+    }
+
+    /** A small UTF-8 encoder into a byte buffer; JSON text is already escaped, so surrogates come in pairs. */
+    private static final class Utf8 {
+        private final OutputStream out;
+        private final byte[] bytes = new byte[1 << 16];
+        private int length;
+
+        Utf8(OutputStream out) {
+            this.out = out;
+        }
+
+        void text(CharSequence text) throws IOException {
+            int size = text.length();
+            for (int i = 0; i < size; i++) {
+                if (length > bytes.length - 4) {
+                    flush();
+                }
+                char c = text.charAt(i);
+                if (c < 0x80) {
+                    bytes[length++] = (byte) c;
+                } else if (c < 0x800) {
+                    bytes[length++] = (byte) (0xc0 | (c >> 6));
+                    bytes[length++] = (byte) (0x80 | (c & 0x3f));
+                } else if (Character.isHighSurrogate(c) && i + 1 < size
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, text.charAt(++i));
+                    bytes[length++] = (byte) (0xf0 | (cp >> 18));
+                    bytes[length++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                    bytes[length++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                    bytes[length++] = (byte) (0x80 | (cp & 0x3f));
+                } else {
+                    bytes[length++] = (byte) (0xe0 | (c >> 12));
+                    bytes[length++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                    bytes[length++] = (byte) (0x80 | (c & 0x3f));
+                }
             }
         }
-        buffer.append("]}\n");
-        writer.append(buffer);
-        writer.flush();
+
+        void flush() throws IOException {
+            out.write(bytes, 0, length);
+            length = 0;
+        }
     }
 
     /** Appends {@code nodes} to {@code out}. */

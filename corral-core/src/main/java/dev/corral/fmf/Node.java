@@ -3,7 +3,6 @@ package dev.corral.fmf;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +21,12 @@ import org.apiguardian.api.API;
 @API(status = API.Status.EXPERIMENTAL)
 public final class Node {
 
-    /** Where a key was written: a file relative to the tree root and a 1-based line. */
+    /** Where a key was written: a file (absolute) and a 1-based line. */
     record Location(Path file, int line) {
+    }
+
+    /** A mapping that gave this node keys, and the file it comes from (absolute). */
+    record KeySource(Path file, Map<?, ?> map) {
     }
 
     private final String name;
@@ -32,12 +35,11 @@ public final class Node {
     final LinkedHashMap<String, Node> children = new LinkedHashMap<>();
     LinkedHashMap<String, Object> own = new LinkedHashMap<>();
     LinkedHashMap<String, Object> data = new LinkedHashMap<>();
-    Map<String, Location> locations = new HashMap<>();
+    List<KeySource> keySources = new ArrayList<>(2);
     List<Path> sources = new ArrayList<>();
     final Map<String, Object> directives = new LinkedHashMap<>();
     boolean updated;
     boolean inherits;
-    Location definedAt;
     private List<Node> sortedChildren;
     private Map<String, Object> view;
 
@@ -87,15 +89,45 @@ public final class Node {
     /** The file (relative to the tree root) where {@code key} of {@link #data()} was written, when known. */
     public Optional<Path> file(String key) {
         Location location = location(key);
-        return location == null ? Optional.empty() : Optional.ofNullable(location.file());
+        return location == null ? Optional.empty() : Optional.of(root.relative(location.file()));
     }
 
     /** Where {@code key} was written: here, or in an ancestor this node inherits it from. */
     Location location(String key) {
         for (Node node = this; node != null; node = node.inherits ? node.parent : null) {
-            Location location = node.locations.get(key);
+            Location location = node.ownLocation(key);
             if (location != null) {
                 return location;
+            }
+        }
+        return null;
+    }
+
+    /** Where this node's own data (merge suffixes ignored) defines {@code key}. */
+    Location ownLocation(String key) {
+        for (int i = keySources.size() - 1; i >= 0; i--) {
+            KeySource source = keySources.get(i);
+            Object found = null;
+            for (Object candidate : source.map().keySet()) {
+                if (candidate instanceof String k && !k.startsWith("/") && Merger.baseKey(k).equals(key)) {
+                    found = candidate;
+                }
+            }
+            if (found != null) {
+                int line = source.map() instanceof YamlMap yaml ? yaml.line(found) : 0;
+                return new Location(source.file(), line);
+            }
+        }
+        return null;
+    }
+
+    /** Where this node's own data defines exactly {@code key} (with its suffix). */
+    Location ownExactLocation(String key) {
+        for (int i = keySources.size() - 1; i >= 0; i--) {
+            KeySource source = keySources.get(i);
+            if (source.map().containsKey(key)) {
+                int line = source.map() instanceof YamlMap yaml ? yaml.line(key) : 0;
+                return new Location(source.file(), line);
             }
         }
         return null;

@@ -30,6 +30,17 @@ public final class Tree {
 
     /** The root directory, shared by all nodes of one tree. */
     record Root(Path path) {
+        /** {@code file} relative to the root when it is inside, else as is. */
+        Path relative(Path file) {
+            if (file == null || !file.isAbsolute()) {
+                return file;
+            }
+            try {
+                return file.startsWith(path) ? path.relativize(file) : file;
+            } catch (IllegalArgumentException e) {
+                return file;
+            }
+        }
     }
 
     private static final String ADJUST = "adjust";
@@ -159,16 +170,15 @@ public final class Tree {
         Node copy = new Node(node.name(), parent, root);
         copy.data = node.data;
         copy.sources = node.sources;
-        copy.locations = node.locations;
+        copy.keySources = node.keySources;
         copy.directives.putAll(node.directives);
         copy.updated = node.updated;
         copy.inherits = node.inherits;
-        copy.definedAt = node.definedAt;
         Node.Location where = node.location(ADJUST);
         try {
             applyRules(copy, context);
         } catch (FmfException e) {
-            throw where == null ? e : e.at(where.file(), where.line());
+            throw where == null ? e : e.at(root.relative(where.file()), where.line());
         }
         for (Map.Entry<String, Node> child : node.children.entrySet()) {
             copy.children.put(child.getKey(), adjusted(child.getValue(), copy, context));

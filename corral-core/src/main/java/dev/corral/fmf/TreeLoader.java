@@ -80,11 +80,7 @@ final class TreeLoader {
     }
 
     private Path relative(Path file) {
-        try {
-            return root.relativize(file);
-        } catch (IllegalArgumentException e) {
-            return file;
-        }
+        return treeRoot.relative(file);
     }
 
     // ---------------------------------------------------------------- root, version, config
@@ -319,20 +315,19 @@ final class TreeLoader {
     }
 
     private Object parse(Path file) {
-        Path shown = relative(file);
         try {
-            String text = normalizeNewlines(decode(Files.readAllBytes(file), shown));
-            Object value = FastYaml.read(text, shown);
+            String text = normalizeNewlines(decode(Files.readAllBytes(file), null));
+            Object value = FastYaml.read(text, null);
             if (value == FastYaml.FALLBACK) {
-                value = YamlReader.read(text, shown);
+                value = YamlReader.read(text, relative(file));
             }
             return new Parsed(value);
         } catch (IOException e) {
-            return new FmfException(shown, 0, "unable to read the file: " + e.getMessage(), e);
+            return new FmfException(relative(file), 0, "unable to read the file: " + e.getMessage(), e);
         } catch (FmfException e) {
-            return e;
+            return e.file().isPresent() ? e : new FmfException(relative(file), e.line(), e.reason(), e);
         } catch (RuntimeException | StackOverflowError e) {
-            return new FmfException(shown, 0, "unable to parse the file: " + e, e);
+            return new FmfException(relative(file), 0, "unable to parse the file: " + e, e);
         }
     }
 
@@ -352,15 +347,11 @@ final class TreeLoader {
             Path file = files.get(i);
             Object data = content(scan, i);
             String name = file.getFileName().toString();
-            Path shown = relative(file);
             if (name.equals(MAIN)) {
                 node.sources.add(file);
-                if (node.definedAt == null) {
-                    node.definedAt = new Node.Location(shown, 1);
-                }
-                update(node, data, shown);
+                update(node, data, file);
             } else {
-                Node child = child(node, name.substring(0, name.length() - SUFFIX.length()), data, shown, 1);
+                Node child = child(node, name.substring(0, name.length() - SUFFIX.length()), data, file, 1);
                 child.sources.add(file);
             }
         }
@@ -409,14 +400,12 @@ final class TreeLoader {
         Node child = node.children.get(name);
         if (child == null) {
             child = newChild(node, name);
-            if (file != null) {
-                child.definedAt = new Node.Location(file, line);
-            }
         }
         if (data == null || data instanceof Map) {
             update(child, data, file);
         } else if (!(data instanceof String)) {
-            throw new FmfException(file, line, "invalid data for node '" + child.name() + "': expected a mapping,"
+            throw new FmfException(relative(file), line, "invalid data for node '" + child.name()
+                    + "': expected a mapping,"
                     + " got " + PyObjects.typeName(data));
         }
         return child;
@@ -428,12 +417,14 @@ final class TreeLoader {
             return;
         }
         if (!(data instanceof Map<?, ?> map)) {
-            throw new FmfException(file, 1, "invalid data for node '" + node.name() + "': expected a mapping, got "
+            throw new FmfException(relative(file), 1, "invalid data for node '" + node.name()
+                    + "': expected a mapping, got "
                     + PyObjects.typeName(data));
         }
         if (map.containsKey("/")) {
-            directives(node, map.get("/"), file, line(map, "/"));
+            directives(node, map.get("/"), relative(file), line(map, "/"));
         }
+        node.keySources.add(new Node.KeySource(file, map));
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             Object rawKey = entry.getKey();
             if ("/".equals(rawKey)) {
@@ -441,10 +432,10 @@ final class TreeLoader {
             }
             int keyLine = line(map, rawKey);
             if (rawKey == null) {
-                throw new FmfException(file, keyLine, "invalid key 'None'");
+                throw new FmfException(relative(file), keyLine, "invalid key 'None'");
             }
             if (!(rawKey instanceof String key)) {
-                throw new FmfException(file, keyLine, "invalid key " + PyObjects.repr(rawKey) + " in '"
+                throw new FmfException(relative(file), keyLine, "invalid key " + PyObjects.repr(rawKey) + " in '"
                         + node.name() + "': keys of fmf data must be strings");
             }
             Object value = entry.getValue();
@@ -465,7 +456,6 @@ final class TreeLoader {
                 child(node, name, value, file, keyLine);
             } else {
                 node.own.put(key, value);
-                node.locations.put(key, new Node.Location(file, keyLine));
             }
         }
     }
@@ -521,21 +511,16 @@ final class TreeLoader {
         }
         Set<Object> owned = Merger.ownership();
         owned.add(data);
-        Map<String, Node.Location> locations = new java.util.HashMap<>();
         for (Map.Entry<String, Object> entry : node.own.entrySet()) {
             String key = entry.getKey();
-            Node.Location location = node.locations.get(key);
             try {
                 Merger.mergeKey(data, key, entry.getValue(), node.name(), owned);
             } catch (FmfException e) {
-                throw location == null ? e : e.at(location.file(), location.line());
-            }
-            if (location != null) {
-                locations.put(Merger.baseKey(key), location);
+                Node.Location location = node.ownExactLocation(key);
+                throw location == null ? e : e.at(node.root.relative(location.file()), location.line());
             }
         }
         node.data = (LinkedHashMap<String, Object>) (LinkedHashMap<?, ?>) data;
-        node.locations = locations;
         for (Node child : node.children.values()) {
             inherit(child);
         }
