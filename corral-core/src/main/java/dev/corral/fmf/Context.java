@@ -122,10 +122,13 @@ public final class Context {
     Decision decide(Rule rule) {
         Boolean finalOutcome = null;
         boolean valid = false;
-        for (List<Rule.Expression> group : rule.groups) {
+        List<List<Rule.Expression>> groups = rule.groups;
+        for (int g = 0; g < groups.size(); g++) {
+            List<Rule.Expression> group = groups.get(g);
             Boolean andOutcome = null;
             boolean andValid = false;
-            for (Rule.Expression expression : group) {
+            for (int e = 0; e < group.size(); e++) {
+                Rule.Expression expression = group.get(e);
                 Boolean result = evaluate(expression);
                 if (andValid) {
                     if (Boolean.FALSE.equals(andOutcome) || Boolean.FALSE.equals(result)) {
@@ -173,8 +176,11 @@ public final class Context {
             return null;
         }
         boolean decided = false;
-        for (ContextValue left : known) {
-            for (ContextValue value : expression.parsed()) {
+        List<ContextValue> values = expression.parsed();
+        for (int l = 0; l < known.size(); l++) {
+            ContextValue left = known.get(l);
+            for (int v = 0; v < values.size(); v++) {
+                ContextValue value = values.get(v);
                 try {
                     if (compare(operator, left, value)) {
                         return true;

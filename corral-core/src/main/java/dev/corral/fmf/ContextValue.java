@@ -21,10 +21,38 @@ final class ContextValue {
 
     final String raw;
     final String[] parts;
+    private volatile String[] folded;
+    private volatile java.math.BigInteger[] numbers;
 
     ContextValue(String raw) {
         this.raw = raw;
         this.parts = split(raw);
+    }
+
+    /** The parts case-folded, computed once. */
+    private String[] folded() {
+        String[] result = folded;
+        if (result == null) {
+            result = new String[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                result[i] = PyObjects.casefold(parts[i]);
+            }
+            folded = result;
+        }
+        return result;
+    }
+
+    /** The parts as Python ints (null where not an int), computed once. */
+    private java.math.BigInteger[] numbers() {
+        java.math.BigInteger[] result = numbers;
+        if (result == null) {
+            result = new java.math.BigInteger[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                result[i] = PyObjects.parseInt(parts[i]);
+            }
+            numbers = result;
+        }
+        return result;
     }
 
     private static String[] split(String text) {
@@ -47,12 +75,12 @@ final class ContextValue {
      */
     int versionCompare(ContextValue other, boolean minorMode, boolean ordered, boolean caseSensitive)
             throws CannotDecide {
-        String[] left = parts;
-        String[] right = other.parts;
+        String[] left = caseSensitive ? parts : folded();
+        String[] right = caseSensitive ? other.parts : other.folded();
         if (left.length == 0 || right.length == 0) {
             throw CannotDecide.INSTANCE;
         }
-        if (!same(left[0], right[0], caseSensitive)) {
+        if (!left[0].equals(right[0])) {
             if (ordered) {
                 throw CannotDecide.INSTANCE;
             }
@@ -62,7 +90,7 @@ final class ContextValue {
             if (left.length < 2) {
                 throw CannotDecide.INSTANCE;
             }
-            if (!same(left[1], right[1], caseSensitive)) {
+            if (!left[1].equals(right[1])) {
                 if (ordered) {
                     if (right.length > 2) {
                         throw CannotDecide.INSTANCE;
@@ -73,8 +101,15 @@ final class ContextValue {
             }
         }
         int common = Math.min(left.length, right.length);
+        java.math.BigInteger[] leftNumbers = numbers();
+        java.math.BigInteger[] rightNumbers = other.numbers();
         for (int i = 1; i < common; i++) {
-            int compared = comparePart(left[i], right[i], caseSensitive);
+            int compared;
+            if (leftNumbers[i] != null && rightNumbers[i] != null) {
+                compared = Integer.signum(leftNumbers[i].compareTo(rightNumbers[i]));
+            } else {
+                compared = Integer.signum(PyObjects.compareCodePoints(left[i], right[i]));
+            }
             if (compared != 0) {
                 return compared;
             }
@@ -90,10 +125,6 @@ final class ContextValue {
             throw CannotDecide.INSTANCE;
         }
         return -1;
-    }
-
-    private static boolean same(String a, String b, boolean caseSensitive) {
-        return caseSensitive ? a.equals(b) : PyObjects.casefold(a).equals(PyObjects.casefold(b));
     }
 
     /** Compares two version parts: as integers when both are, else as strings. */

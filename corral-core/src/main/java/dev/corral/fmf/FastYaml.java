@@ -261,7 +261,24 @@ final class FastYaml {
             int next = nextContent();
             if (next >= 0) {
                 if (indents[next] > indent) {
-                    return isSequenceItem(next) ? sequence(indents[next]) : mapping(indents[next]);
+                    if (isSequenceItem(next)) {
+                        return sequence(indents[next]);
+                    }
+                    String line = content(next, indents[next]);
+                    char first = line.charAt(0);
+                    if (first == '"' || first == '\'' || first == '[' || first == '{' || keyEnd(line) >= 0
+                            || (isIndicator(first) && !plainDash(line))) {
+                        return mapping(indents[next]);
+                    }
+                    if (rest.isEmpty()) {
+                        pos = next + 1;
+                        String scalar = rtrim(line);
+                        if (scalar.contains(" #")) {
+                            throw GiveUp.INSTANCE;
+                        }
+                        return plain(continued(scalar, indent));
+                    }
+                    throw GiveUp.INSTANCE;
                 }
                 if (!inSequence && indents[next] == indent && isSequenceItem(next)) {
                     return sequence(indent);
@@ -288,11 +305,12 @@ final class FastYaml {
                 if (isIndicator(first) && !plainDash(rest)) {
                     throw GiveUp.INSTANCE;
                 }
-                String scalar = rtrim(stripComment(rest));
+                String stripped = stripComment(rest);
+                String scalar = rtrim(stripped);
                 if (scalar.contains(": ") || scalar.endsWith(":")) {
                     throw GiveUp.INSTANCE;
                 }
-                value = plain(scalar);
+                value = plain(stripped.length() == rest.length() ? continued(scalar, indent) : scalar);
             }
         }
         int next = nextContent();
@@ -300,6 +318,44 @@ final class FastYaml {
             throw GiveUp.INSTANCE;
         }
         return value;
+    }
+
+    /**
+     * Folds the continuation lines of a plain scalar (indented deeper than {@code indent}) into {@code first}:
+     * a line break becomes a space, each empty line a line feed. Gives up on lines that could be anything else.
+     */
+    private String continued(String first, int indent) {
+        StringBuilder out = null;
+        int blanks = 0;
+        for (int line = pos; line < count; line++) {
+            byte kind = kinds[line];
+            if (kind == BLANK) {
+                blanks++;
+                continue;
+            }
+            if (kind == COMMENT || indents[line] <= indent) {
+                break;
+            }
+            String text = rtrim(content(line, indents[line]));
+            char c = text.charAt(0);
+            if (isIndicator(c) || text.contains(": ") || text.endsWith(":") || text.contains(" #")) {
+                throw GiveUp.INSTANCE;
+            }
+            if (out == null) {
+                out = new StringBuilder(first);
+            }
+            if (blanks == 0) {
+                out.append(' ');
+            } else {
+                for (int i = 0; i < blanks; i++) {
+                    out.append('\n');
+                }
+            }
+            out.append(text);
+            blanks = 0;
+            pos = line + 1;
+        }
+        return out == null ? first : out.toString();
     }
 
     private static String stripComment(String s) {

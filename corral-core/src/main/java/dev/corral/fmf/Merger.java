@@ -1,12 +1,10 @@
 package dev.corral.fmf;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * fmf's merge of a source mapping into data with the key suffixes {@code +}, {@code +<}, {@code -~}, {@code -},
@@ -27,20 +25,20 @@ final class Merger {
      * with other nodes: they are deep-copied (and the copies owned) before the first change in place, which gives
      * the result of the reference's deep copy of the parent data without copying what is never changed.
      */
-    static void mergeSpecial(Map<Object, Object> data, Map<?, ?> source, String node, Set<Object> owned) {
+    static void mergeSpecial(Map<Object, Object> data, Map<?, ?> source, String node, Ownership owned) {
         List<Map.Entry<?, ?>> entries = new ArrayList<>(source.entrySet());
         for (Map.Entry<?, ?> entry : entries) {
             mergeKey(data, entry.getKey(), entry.getValue(), node, owned);
         }
     }
 
-    /** A new identity set for {@link #mergeSpecial}. */
-    static Set<Object> ownership() {
-        return Collections.newSetFromMap(new IdentityHashMap<>());
+    /** A new, empty ownership for {@link #mergeSpecial}. */
+    static Ownership ownership() {
+        return new Ownership();
     }
 
     /** A deep copy of {@code value} whose containers are all owned. */
-    static Object ownedCopy(Object value, Set<Object> owned) {
+    static Object ownedCopy(Object value, Ownership owned) {
         IdentityHashMap<Object, Object> memo = new IdentityHashMap<>();
         Object copy = PyObjects.deepCopy(value, memo);
         owned.addAll(memo.values());
@@ -48,7 +46,7 @@ final class Merger {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T owned(Map<Object, Object> data, String key, T current, Set<Object> owned) {
+    private static <T> T owned(Map<Object, Object> data, String key, T current, Ownership owned) {
         if (owned.contains(current)) {
             return current;
         }
@@ -58,7 +56,7 @@ final class Merger {
     }
 
     /** Merges one key of a source mapping into data. */
-    static void mergeKey(Map<Object, Object> data, Object rawKey, Object value, String node, Set<Object> owned) {
+    static void mergeKey(Map<Object, Object> data, Object rawKey, Object value, String node, Ownership owned) {
         if (!(rawKey instanceof String key)) {
             throw new FmfException("invalid key " + PyObjects.repr(rawKey) + " in " + node
                     + ": keys of fmf data must be strings");
@@ -105,7 +103,7 @@ final class Merger {
 
     @SuppressWarnings("unchecked")
     private static void plus(Map<Object, Object> data, String key, Object value, boolean prepend, String node,
-            Set<Object> owned) {
+            Ownership owned) {
         if (!data.containsKey(key)) {
             data.put(key, value);
             return;
@@ -155,7 +153,7 @@ final class Merger {
     }
 
     @SuppressWarnings("unchecked")
-    private static void minus(Map<Object, Object> data, String key, Object value, String node, Set<Object> owned) {
+    private static void minus(Map<Object, Object> data, String key, Object value, String node, Ownership owned) {
         if (!data.containsKey(key)) {
             return;
         }
@@ -266,7 +264,7 @@ final class Merger {
 
     @SuppressWarnings("unchecked")
     private static void minusRegexp(Map<Object, Object> data, String key, Object value, String node,
-            Set<Object> owned) {
+            Ownership owned) {
         if (!data.containsKey(key)) {
             return;
         }

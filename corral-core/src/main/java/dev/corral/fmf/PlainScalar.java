@@ -41,9 +41,12 @@ final class PlainScalar {
             return Kind.NULL;
         }
         char first = value.charAt(0);
+        if (first >= '1' && first <= '9' && allDigits(value)) {
+            return Kind.INT;
+        }
         switch (first) {
             case 't', 'T', 'f', 'F' -> {
-                if (BOOL.matcher(value).matches()) {
+                if (value.length() <= 5 && BOOL.matcher(value).matches()) {
                     return Kind.BOOL;
                 }
             }
@@ -64,7 +67,7 @@ final class PlainScalar {
                 }
             }
             case '~', 'n', 'N' -> {
-                if (NULL.matcher(value).matches()) {
+                if (value.length() <= 4 && NULL.matcher(value).matches()) {
                     return Kind.NULL;
                 }
             }
@@ -78,6 +81,16 @@ final class PlainScalar {
             }
         }
         return Kind.STR;
+    }
+
+    private static boolean allDigits(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The value of an untagged plain scalar; {@link IllegalArgumentException} when it cannot be constructed. */

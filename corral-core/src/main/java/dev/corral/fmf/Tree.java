@@ -203,7 +203,7 @@ public final class Tree {
                     + "': should be a dictionary or a list of dictionaries, got '" + PyObjects.typeName(original)
                     + "'");
         }
-        Set<Object> owned = null;
+        Ownership owned = null;
         for (int i = 0; i < rules.size(); i++) {
             Object rule = rules.get(i);
             if (!(rule instanceof Map<?, ?> map)) {

@@ -162,6 +162,16 @@ final class TreeLoader {
     }
 
     private static String decode(byte[] bytes, Path shown) {
+        boolean ascii = true;
+        for (byte b : bytes) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
@@ -188,7 +198,8 @@ final class TreeLoader {
     }
 
     /** One directory: whether it holds a nested tree, its metadata files (parsed) and its subdirectories. */
-    private record Scan(boolean nested, List<Path> files, Object[] contents, List<Sub> subdirectories) {
+    private record Scan(boolean nested, List<Path> files, List<String> names, Object[] contents,
+            List<Sub> subdirectories) {
     }
 
     /** A successfully parsed file content (which may be null). */
@@ -240,19 +251,21 @@ final class TreeLoader {
                     }
                 }
             } catch (IOException | SecurityException e) {
-                return new Scan(false, List.of(), new Object[0], List.of());
+                return new Scan(false, List.of(), List.of(), new Object[0], List.of());
             }
             if (nested && !top) {
-                return new Scan(true, List.of(), new Object[0], List.of());
+                return new Scan(true, List.of(), List.of(), new Object[0], List.of());
             }
             files.sort(PyObjects::compareCodePoints);
             if (files.remove(MAIN)) {
                 files.add(0, MAIN);
             }
             List<Path> metadata = new ArrayList<>(files.size());
+            List<String> metadataNames = new ArrayList<>(files.size());
             for (String name : files) {
                 if (!hidden(name)) {
                     metadata.add(directory.resolve(name));
+                    metadataNames.add(name);
                 }
             }
             directories.sort(PyObjects::compareCodePoints);
@@ -283,7 +296,7 @@ final class TreeLoader {
                     subdirectories.add(new Sub(name, path, false, tasks.get(next++).join()));
                 }
             }
-            return new Scan(false, metadata, contents, subdirectories);
+            return new Scan(false, metadata, metadataNames, contents, subdirectories);
         }
     }
 
@@ -346,7 +359,7 @@ final class TreeLoader {
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             Object data = content(scan, i);
-            String name = file.getFileName().toString();
+            String name = scan.names().get(i);
             if (name.equals(MAIN)) {
                 node.sources.add(file);
                 update(node, data, file);
@@ -509,7 +522,7 @@ final class TreeLoader {
             data = new LinkedHashMap<>((Map<Object, Object>) (Map<?, ?>) parent.data);
             node.inherits = true;
         }
-        Set<Object> owned = Merger.ownership();
+        Ownership owned = Merger.ownership();
         owned.add(data);
         for (Map.Entry<String, Object> entry : node.own.entrySet()) {
             String key = entry.getKey();

@@ -147,6 +147,18 @@ class FastYamlTest {
         "x: 1e3\ny: 1E3\nz: 12e03\nw: 1.\nv: +1\nu: -0\n",
         "x: 0o\ny: 0o8\nz: 09\nw: _1\nv: 1__2\n",
         "a: \"\\/\"\n",
+        "a:\n    one two\n    three   \nb: 1\n",
+        "a: one\n  two\n\n  three\n\n\n  four\nb: 2\n",
+        "a:\n  x\n  - y\n",
+        "a: x\n  y: z\n",
+        "a:\n  x # c\n  y\n",
+        "a:\n  x\n  #c\n  y\n",
+        "a: x\n  # c\nb: y\n",
+        "- a\n  b\n- c\n",
+        "a:\n  text with: colon\n",
+        "a:\n    first\n    second\nb:\n  - x\n    y\n",
+        "a: 1\n  2\n",
+        "a: one\n  true\n",
     })
     void snippetsReadTheSameBothWays(String text) {
         check(text);
