@@ -1,0 +1,222 @@
+package dev.corral.fmf;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import org.apiguardian.api.API;
+
+/**
+ * Writes nodes as {@code {"nodes":[{"name":"/a","data":{...}}]}}: data in its order, timestamps as ISO strings,
+ * map keys as Python's {@code json.dumps} writes them (strings; {@code true}, {@code null}, numbers as text),
+ * floats in Python's shortest form and non-finite floats as the strings {@code "Infinity"}, {@code "-Infinity"},
+ * {@code "NaN"} so that the output stays valid JSON. Stateless and thread-safe; blocks on the output.
+ */
+@API(status = API.Status.EXPERIMENTAL)
+public final class FmfJson {
+
+    private FmfJson() {
+    }
+
+    /** Writes {@code nodes} to {@code out} (UTF-8); the stream is flushed, not closed. */
+    public static void write(List<Node> nodes, OutputStream out) throws IOException {
+        Utf8 writer = new Utf8(out);
+        StringBuilder buffer = new StringBuilder(8192);
+        writer.text("{\"nodes\":[");
+        for (int i = 0; i < nodes.size(); i++) {
+            if (i > 0) {
+                writer.text(",");
+            }
+            buffer.setLength(0);
+            node(nodes.get(i), buffer);
+            writer.text(buffer);
+        }
+        writer.text("]}\n");
+        writer.flush();
+        out.flush();
+    }
+
+    /** A small UTF-8 encoder into a byte buffer; JSON text is already escaped, so surrogates come in pairs. */
+    private static final class Utf8 {
+        private final OutputStream out;
+        private final byte[] bytes = new byte[1 << 16];
+        private int length;
+
+        Utf8(OutputStream out) {
+            this.out = out;
+        }
+
+        void text(CharSequence text) throws IOException {
+            int size = text.length();
+            for (int i = 0; i < size; i++) {
+                if (length > bytes.length - 4) {
+                    flush();
+                }
+                char c = text.charAt(i);
+                if (c < 0x80) {
+                    bytes[length++] = (byte) c;
+                } else if (c < 0x800) {
+                    bytes[length++] = (byte) (0xc0 | (c >> 6));
+                    bytes[length++] = (byte) (0x80 | (c & 0x3f));
+                } else if (Character.isHighSurrogate(c) && i + 1 < size
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, text.charAt(++i));
+                    bytes[length++] = (byte) (0xf0 | (cp >> 18));
+                    bytes[length++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                    bytes[length++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                    bytes[length++] = (byte) (0x80 | (cp & 0x3f));
+                } else {
+                    bytes[length++] = (byte) (0xe0 | (c >> 12));
+                    bytes[length++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                    bytes[length++] = (byte) (0x80 | (c & 0x3f));
+                }
+            }
+        }
+
+        void flush() throws IOException {
+            out.write(bytes, 0, length);
+            length = 0;
+        }
+    }
+
+    /** Appends {@code nodes} to {@code out}. */
+    public static void write(List<Node> nodes, Appendable out) throws IOException {
+        StringBuilder buffer = new StringBuilder();
+        buffer.append("{\"nodes\":[");
+        for (int i = 0; i < nodes.size(); i++) {
+            if (i > 0) {
+                buffer.append(',');
+            }
+            node(nodes.get(i), buffer);
+        }
+        buffer.append("]}\n");
+        out.append(buffer);
+    }
+
+    /** The JSON text of {@code nodes}. */
+    public static String toJson(List<Node> nodes) {
+        StringBuilder out = new StringBuilder();
+        try {
+            write(nodes, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** The JSON text of one value of the fmf data model. */
+    public static String valueToJson(Object value) {
+        StringBuilder out = new StringBuilder();
+        value(value, out);
+        return out.toString();
+    }
+
+    private static void node(Node node, StringBuilder out) {
+        out.append("{\"name\":");
+        string(node.name(), out);
+        out.append(",\"data\":");
+        value(node.data, out);
+        out.append('}');
+    }
+
+    private static void value(Object value, StringBuilder out) {
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof String s) {
+            string(s, out);
+        } else if (value instanceof Boolean b) {
+            out.append(b ? "true" : "false");
+        } else if (value instanceof Long || value instanceof BigInteger || value instanceof Integer) {
+            out.append(value);
+        } else if (value instanceof Double d) {
+            if (Double.isNaN(d)) {
+                out.append("\"NaN\"");
+            } else if (Double.isInfinite(d)) {
+                out.append(d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+            } else {
+                out.append(PyObjects.floatRepr(d));
+            }
+        } else if (value instanceof Timestamp t) {
+            string(t.iso(), out);
+        } else if (value instanceof List<?> list) {
+            out.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                value(list.get(i), out);
+            }
+            out.append(']');
+        } else if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                string(key(entry.getKey()), out);
+                out.append(':');
+                value(entry.getValue(), out);
+            }
+            out.append('}');
+        } else {
+            string(String.valueOf(value), out);
+        }
+    }
+
+    private static String key(Object key) {
+        if (key instanceof String s) {
+            return s;
+        } else if (key == null) {
+            return "null";
+        } else if (key instanceof Boolean b) {
+            return b ? "true" : "false";
+        } else if (key instanceof Double d) {
+            if (Double.isNaN(d)) {
+                return "NaN";
+            } else if (Double.isInfinite(d)) {
+                return d > 0 ? "Infinity" : "-Infinity";
+            }
+            return PyObjects.floatRepr(d);
+        } else if (key instanceof Timestamp t) {
+            return t.iso();
+        }
+        return String.valueOf(key);
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private static void string(String s, StringBuilder out) {
+        out.append('"');
+        int start = 0;
+        int length = s.length();
+        for (int i = 0; i < length; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && c != '\u2028' && c != '\u2029'
+                    && !Character.isSurrogate(c)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            out.append(s, start, i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> out.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf])
+                        .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+            }
+            start = i + 1;
+        }
+        out.append(s, start, length).append('"');
+    }
+}

@@ -1,0 +1,261 @@
+package dev.corral.fmf;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apiguardian.api.API;
+
+/**
+ * An fmf metadata tree, loaded and inherited exactly as python fmf 1.7 does it.
+ *
+ * <p>{@link #load(Path)} finds the root (the nearest directory with {@code .fmf/}), reads every metadata file and
+ * applies inheritance; {@link #adjust(Context)} returns a new tree with the {@code adjust} rules applied;
+ * {@link #climb()} and {@link #prune} select nodes in fmf's order. A tree is immutable and may be shared between
+ * threads. Loading blocks on file I/O.
+ *
+ * <pre>{@code
+ * Tree tree = Tree.load(Path.of("tests")).adjust(Context.parse("distro=fedora-40"));
+ * for (Node test : tree.prune(List.of("test"), List.of(), List.of("tier: 1"))) {
+ *     System.out.println(test.name() + " " + test.data().get("test"));
+ * }
+ * }</pre>
+ */
+@API(status = API.Status.EXPERIMENTAL)
+public final class Tree {
+
+    /** The root directory, shared by all nodes of one tree. */
+    record Root(Path path) {
+        /** {@code file} relative to the root when it is inside, else as is. */
+        Path relative(Path file) {
+            if (file == null || !file.isAbsolute()) {
+                return file;
+            }
+            try {
+                return file.startsWith(path) ? path.relativize(file) : file;
+            } catch (IllegalArgumentException e) {
+                return file;
+            }
+        }
+    }
+
+    private static final String ADJUST = "adjust";
+    private static final List<String> CONTROL = List.of("because", "continue", "when");
+
+    private final Root root;
+    private final Node top;
+    private volatile List<Node> climbed;
+
+    Tree(Root root, Node top) {
+        this.root = root;
+        this.top = top;
+    }
+
+    /**
+     * Loads the tree containing {@code path} (the root itself or any directory inside it).
+     *
+     * @throws FmfException when the tree is not valid for fmf: no root, bad version, bad YAML, duplicate keys,
+     *                       unknown directives, merge errors and the like
+     */
+    public static Tree load(Path path) {
+        Objects.requireNonNull(path, "path");
+        return TreeLoader.load(path);
+    }
+
+    /** The root directory of the tree (the one holding {@code .fmf/}). */
+    public Path root() {
+        return root.path();
+    }
+
+    /** The root node, named {@code /}. */
+    public Node rootNode() {
+        return top;
+    }
+
+    /**
+     * The selected nodes in fmf's climb order: depth first, children sorted by name, leaves and nodes with the
+     * {@code select: true} directive, without those with {@code select: false}.
+     */
+    public List<Node> climb() {
+        List<Node> result = climbed;
+        if (result == null) {
+            result = Collections.unmodifiableList(climb(false));
+            climbed = result;
+        }
+        return result;
+    }
+
+    /** Like {@link #climb()}; with {@code whole} every node, the root included. */
+    public List<Node> climb(boolean whole) {
+        List<Node> result = new ArrayList<>();
+        climb(top, whole, result);
+        return result;
+    }
+
+    private static void climb(Node node, boolean whole, List<Node> into) {
+        if (whole || node.selected()) {
+            into.add(node);
+        }
+        for (Node child : node.children()) {
+            climb(child, whole, into);
+        }
+    }
+
+    /** The node named {@code name} (e.g. {@code /tests/smoke}), or null. */
+    public Node find(String name) {
+        for (Node node : climb(true)) {
+            if (node.name().equals(name)) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * fmf's {@code prune()}: climbed nodes having every key of {@code keys}, whose name matches (Python
+     * {@code re.search}) any of {@code names} when given, and passing every filter in regex mode, case-sensitively;
+     * a filter on a key a node lacks drops that node.
+     *
+     * @throws FmfException for an invalid regular expression
+     */
+    public List<Node> prune(List<String> keys, List<String> names, List<String> filters) {
+        return prune(false, keys, names, filters);
+    }
+
+    /** Like {@link #prune(List, List, List)}; with {@code whole} all nodes are candidates. */
+    public List<Node> prune(boolean whole, List<String> keys, List<String> names, List<String> filters) {
+        List<PyRegex> nameRegexes = names.stream().map(PyRegex::compile).toList();
+        List<Filter> parsed = filters.stream().map(Filter::parse).toList();
+        List<Node> result = new ArrayList<>();
+        for (Node node : whole ? climb(true) : climb()) {
+            if (!node.data().keySet().containsAll(keys)) {
+                continue;
+            }
+            if (!nameRegexes.isEmpty() && nameRegexes.stream().noneMatch(r -> r.search(node.name()))) {
+                continue;
+            }
+            boolean passed = true;
+            for (Filter filter : parsed) {
+                if (!filter.matches(node.data(), node.name(), true, true)) {
+                    passed = false;
+                    break;
+                }
+            }
+            if (passed) {
+                result.add(node);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * A new tree with each node's {@code adjust} rules applied for {@code context} (fmf's {@code Tree.adjust} with
+     * undecided rules skipped and the context's case sensitivity); this tree is left unchanged.
+     *
+     * @throws FmfException for invalid rules: not a mapping, a bad {@code when} or {@code continue}, merge errors
+     */
+    public Tree adjust(Context context) {
+        Objects.requireNonNull(context, "context");
+        Node copy = adjusted(top, null, context);
+        TreeLoader.freeze(copy);
+        return new Tree(root, copy);
+    }
+
+    /** A copy of {@code node} and its subtree with rules applied; data is copied only when a rule applies. */
+    private Node adjusted(Node node, Node parent, Context context) {
+        Node copy = new Node(node.name(), parent, root);
+        copy.data = node.data;
+        copy.sources = node.sources;
+        copy.keySources = node.keySources;
+        copy.directives.putAll(node.directives);
+        copy.updated = node.updated;
+        copy.inherits = node.inherits;
+        Node.Location where = node.location(ADJUST);
+        try {
+            applyRules(copy, context);
+        } catch (FmfException e) {
+            throw where == null ? e : e.at(root.relative(where.file()), where.line());
+        }
+        for (Map.Entry<String, Node> child : node.children.entrySet()) {
+            copy.children.put(child.getKey(), adjusted(child.getValue(), copy, context));
+        }
+        return copy;
+    }
+
+    /** fmf's adjust of one node: the first applied rule makes the node's data private (a deep copy). */
+    @SuppressWarnings("unchecked")
+    private static void applyRules(Node node, Context context) {
+        if (!node.data.containsKey(ADJUST)) {
+            return;
+        }
+        Object original = node.data.get(ADJUST);
+        List<Object> rules;
+        if (original instanceof Map) {
+            rules = List.of(original);
+        } else if (original instanceof List<?> list) {
+            rules = (List<Object>) list;
+        } else {
+            throw new FmfException("invalid adjust rule format in '" + node.name()
+                    + "': should be a dictionary or a list of dictionaries, got '" + PyObjects.typeName(original)
+                    + "'");
+        }
+        Ownership owned = null;
+        for (int i = 0; i < rules.size(); i++) {
+            Object rule = rules.get(i);
+            if (!(rule instanceof Map<?, ?> map)) {
+                throw new FmfException("adjust rule should be a dictionary in '" + node.name() + "'");
+            }
+            Rule condition = condition(map, node);
+            Object proceed = map.containsKey("continue") ? map.get("continue") : Boolean.TRUE;
+            if (!(proceed instanceof Boolean proceedFlag)) {
+                throw new FmfException("the 'continue' value should be bool, got '" + PyObjects.str(proceed) + "'");
+            }
+            if (context.decide(condition) != Decision.TRUE) {
+                continue;
+            }
+            if (owned == null) {
+                owned = Merger.ownership();
+                node.data = new LinkedHashMap<>(node.data);
+                owned.add(node.data);
+                Object copy = Merger.ownedCopy(original, owned);
+                node.data.put(ADJUST, copy);
+                rules = original instanceof Map ? List.of(copy) : (List<Object>) copy;
+                map = (Map<?, ?>) rules.get(i);
+            }
+            LinkedHashMap<Object, Object> apply = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (!CONTROL.contains(entry.getKey())) {
+                    apply.put(entry.getKey(), entry.getValue());
+                }
+            }
+            Merger.mergeSpecial((Map<Object, Object>) (Map<?, ?>) node.data, apply, node.name(), owned);
+            if (!proceedFlag) {
+                break;
+            }
+        }
+    }
+
+    private static Rule condition(Map<?, ?> rule, Node node) {
+        if (!rule.containsKey("when")) {
+            return Rule.TRUE;
+        }
+        Object when = rule.get("when");
+        if (when instanceof Boolean b) {
+            return b ? Rule.TRUE : Rule.FALSE;
+        }
+        if (when instanceof String text) {
+            return Rule.parse(text);
+        }
+        throw new FmfException("invalid adjust rule in '" + node.name() + "': 'when' should be a string, got '"
+                + PyObjects.typeName(when) + "'");
+    }
+
+    @Override
+    public String toString() {
+        return "Tree[" + root.path() + "]";
+    }
+}

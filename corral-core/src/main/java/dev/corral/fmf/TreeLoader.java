@@ -1,0 +1,541 @@
+package dev.corral.fmf;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.RecursiveTask;
+
+/**
+ * Builds a {@link Tree} from a directory exactly in the order python fmf does: root discovery, format version,
+ * {@code .fmf/config}, the directory walk ({@code main.fmf} first, other {@code *.fmf} files, then subdirectories,
+ * each sorted), scattered definitions, then inheritance. Files are parsed in parallel; the tree is assembled in one
+ * thread. One loader builds one tree.
+ */
+final class TreeLoader {
+
+    private static final String SUFFIX = ".fmf";
+    private static final String MAIN = "main.fmf";
+
+    private final Path root;
+    private final List<Object> include;
+    private final Set<Path> symlinkDirectories = new HashSet<>();
+    private final Tree.Root treeRoot;
+    private final ForkJoinPool pool = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+
+    private TreeLoader(Path root, List<Object> include) {
+        this.root = root;
+        this.include = include;
+        this.treeRoot = new Tree.Root(root);
+    }
+
+    static Tree load(Path path) {
+        Path root = findRoot(path);
+        readVersion(root);
+        List<Object> include = readConfig(root);
+        TreeLoader loader = new TreeLoader(root, include);
+        return loader.build();
+    }
+
+    private Tree build() {
+        long t0 = System.nanoTime();
+        Node top = new Node("/", null, treeRoot);
+        try {
+            Scan scan = pool.invoke(new ScanTask(root, true));
+            long t1 = System.nanoTime();
+            grow(top, scan);
+            long t2 = System.nanoTime();
+            inherit(top);
+            long t3 = System.nanoTime();
+            freeze(top);
+            if (System.getProperty("fmf.timing") != null) {
+                System.err.printf("scan+parse %d grow %d inherit %d freeze %d%n", (t1 - t0) / 1000000,
+                        (t2 - t1) / 1000000, (t3 - t2) / 1000000, (System.nanoTime() - t3) / 1000000);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return new Tree(treeRoot, top);
+    }
+
+    static void freeze(Node node) {
+        node.freeze();
+        for (Node child : node.children.values()) {
+            freeze(child);
+        }
+    }
+
+    private Path relative(Path file) {
+        return treeRoot.relative(file);
+    }
+
+    // ---------------------------------------------------------------- root, version, config
+
+    private static Path findRoot(Path path) {
+        Path start = path.toAbsolutePath().normalize();
+        if (!Files.isDirectory(start)) {
+            throw new FmfException("invalid directory path: " + start);
+        }
+        Path current = start;
+        while (!Files.isDirectory(current.resolve(".fmf"))) {
+            Path parent = current.getParent();
+            if (parent == null) {
+                throw new FmfException("unable to find tree root for '" + start
+                        + "': no .fmf directory here or above (create one with a 'version' file containing 1)");
+            }
+            current = parent;
+        }
+        return current;
+    }
+
+    private static void readVersion(Path root) {
+        Path file = root.resolve(".fmf").resolve("version");
+        Path shown = Path.of(".fmf", "version");
+        String text;
+        try {
+            text = decode(Files.readAllBytes(file), shown);
+        } catch (IOException e) {
+            throw new FmfException(shown, 0, "unable to detect format version: " + e.getMessage(), e);
+        }
+        if (PyObjects.parseInt(text) == null) {
+            throw new FmfException(shown, 1, "invalid version format '" + PyObjects.strip(text)
+                    + "': the file must contain an integer such as 1");
+        }
+    }
+
+    private static List<Object> readConfig(Path root) {
+        Path file = root.resolve(".fmf").resolve("config");
+        Path shown = Path.of(".fmf", "config");
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        Object config;
+        try {
+            config = YamlReader.read(normalizeNewlines(decode(Files.readAllBytes(file), shown)), shown);
+        } catch (IOException e) {
+            throw new FmfException(shown, 0, "unable to read the config: " + e.getMessage(), e);
+        }
+        if (!(config instanceof Map<?, ?> map)) {
+            throw new FmfException(shown, 0, "invalid config: expected a mapping, got "
+                    + PyObjects.typeName(config));
+        }
+        if (!map.containsKey("explore")) {
+            return List.of();
+        }
+        Object explore = map.get("explore");
+        if (!(explore instanceof Map<?, ?> exploreMap)) {
+            throw new FmfException(shown, line(map, "explore"), "invalid config: 'explore' should be a mapping");
+        }
+        if (!exploreMap.containsKey("include")) {
+            return List.of();
+        }
+        Object include = exploreMap.get("include");
+        if (!(include instanceof List<?> list)) {
+            throw new FmfException(shown, line(exploreMap, "include"), "the 'include' config section should be a"
+                    + " list, found '" + PyObjects.str(include) + "'");
+        }
+        for (Object item : list) {
+            if (".fmf".equals(item)) {
+                throw new FmfException(shown, line(exploreMap, "include"),
+                        "the '.fmf' directory cannot be used for storing fmf metadata");
+            }
+        }
+        return new ArrayList<>(list);
+    }
+
+    private static int line(Map<?, ?> map, Object key) {
+        return map instanceof YamlMap yaml ? yaml.line(key) : 0;
+    }
+
+    private static String decode(byte[] bytes, Path shown) {
+        boolean ascii = true;
+        for (byte b : bytes) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new FmfException(shown, 0, "the file is not valid UTF-8", e);
+        }
+    }
+
+    private static String normalizeNewlines(String text) {
+        if (text.indexOf('\r') < 0) {
+            return text;
+        }
+        return text.replace("\r\n", "\n").replace('\r', '\n');
+    }
+
+    // ---------------------------------------------------------------- walk
+
+    private boolean hidden(String name) {
+        return name.startsWith(".") && !include.contains(name);
+    }
+
+    /** A subdirectory seen by a scan; symbolic links are scanned only when the walk reaches them. */
+    private record Sub(String name, Path path, boolean symlink, Scan scan) {
+    }
+
+    /** One directory: whether it holds a nested tree, its metadata files (parsed) and its subdirectories. */
+    private record Scan(boolean nested, List<Path> files, List<String> names, Object[] contents,
+            List<Sub> subdirectories) {
+    }
+
+    /** A successfully parsed file content (which may be null). */
+    private record Parsed(Object value) {
+    }
+
+    /** Lists a directory, parses its metadata files and scans its subdirectories, in parallel. */
+    private final class ScanTask extends RecursiveTask<Scan> {
+        private final Path directory;
+        private final boolean top;
+
+        ScanTask(Path directory, boolean top) {
+            this.directory = directory;
+            this.top = top;
+        }
+
+        @Override
+        protected Scan compute() {
+            List<String> files = new ArrayList<>();
+            List<String> directories = new ArrayList<>();
+            Set<String> links = new HashSet<>();
+            boolean nested = false;
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+                for (Path entry : entries) {
+                    String name = entry.getFileName().toString();
+                    boolean isDirectory;
+                    BasicFileAttributes attributes;
+                    try {
+                        attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (IOException e) {
+                        files.add(name);
+                        continue;
+                    }
+                    if (attributes.isSymbolicLink()) {
+                        isDirectory = Files.isDirectory(entry);
+                        if (isDirectory) {
+                            links.add(name);
+                        }
+                    } else {
+                        isDirectory = attributes.isDirectory();
+                    }
+                    if (isDirectory) {
+                        directories.add(name);
+                        if (name.equals(".fmf")) {
+                            nested = true;
+                        }
+                    } else if (name.endsWith(SUFFIX)) {
+                        files.add(name);
+                    }
+                }
+            } catch (IOException | SecurityException e) {
+                return new Scan(false, List.of(), List.of(), new Object[0], List.of());
+            }
+            if (nested && !top) {
+                return new Scan(true, List.of(), List.of(), new Object[0], List.of());
+            }
+            files.sort(PyObjects::compareCodePoints);
+            if (files.remove(MAIN)) {
+                files.add(0, MAIN);
+            }
+            List<Path> metadata = new ArrayList<>(files.size());
+            List<String> metadataNames = new ArrayList<>(files.size());
+            for (String name : files) {
+                if (!hidden(name)) {
+                    metadata.add(directory.resolve(name));
+                    metadataNames.add(name);
+                }
+            }
+            directories.sort(PyObjects::compareCodePoints);
+            List<ScanTask> tasks = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (String name : directories) {
+                if (hidden(name)) {
+                    continue;
+                }
+                names.add(name);
+                if (!links.contains(name)) {
+                    tasks.add(new ScanTask(directory.resolve(name), false));
+                }
+            }
+            Object[] contents = new Object[metadata.size()];
+            ParseTask parse = new ParseTask(metadata, contents, 0, metadata.size());
+            if (!tasks.isEmpty()) {
+                invokeAll(tasks);
+            }
+            parse.invoke();
+            List<Sub> subdirectories = new ArrayList<>(names.size());
+            int next = 0;
+            for (String name : names) {
+                Path path = directory.resolve(name);
+                if (links.contains(name)) {
+                    subdirectories.add(new Sub(name, path, true, null));
+                } else {
+                    subdirectories.add(new Sub(name, path, false, tasks.get(next++).join()));
+                }
+            }
+            return new Scan(false, metadata, metadataNames, contents, subdirectories);
+        }
+    }
+
+    /** Reads and parses a range of files, splitting large ranges. */
+    private final class ParseTask extends RecursiveAction {
+        private final List<Path> files;
+        private final Object[] contents;
+        private final int from;
+        private final int to;
+
+        ParseTask(List<Path> files, Object[] contents, int from, int to) {
+            this.files = files;
+            this.contents = contents;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        protected void compute() {
+            if (to - from > 32) {
+                int middle = (from + to) >>> 1;
+                invokeAll(new ParseTask(files, contents, from, middle), new ParseTask(files, contents, middle, to));
+                return;
+            }
+            for (int i = from; i < to; i++) {
+                contents[i] = parse(files.get(i));
+            }
+        }
+    }
+
+    private Object parse(Path file) {
+        try {
+            String text = normalizeNewlines(decode(Files.readAllBytes(file), null));
+            Object value = FastYaml.read(text, null);
+            if (value == FastYaml.FALLBACK) {
+                value = YamlReader.read(text, relative(file));
+            }
+            return new Parsed(value);
+        } catch (IOException e) {
+            return new FmfException(relative(file), 0, "unable to read the file: " + e.getMessage(), e);
+        } catch (FmfException e) {
+            return e.file().isPresent() ? e : new FmfException(relative(file), e.line(), e.reason(), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new FmfException(relative(file), 0, "unable to parse the file: " + e, e);
+        }
+    }
+
+    private static Object content(Scan scan, int index) {
+        Object result = scan.contents()[index];
+        if (result instanceof FmfException e) {
+            throw e;
+        }
+        return ((Parsed) result).value();
+    }
+
+    // ---------------------------------------------------------------- grow
+
+    private void grow(Node node, Scan scan) {
+        List<Path> files = scan.files();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            Object data = content(scan, i);
+            String name = scan.names().get(i);
+            if (name.equals(MAIN)) {
+                node.sources.add(file);
+                update(node, data, file);
+            } else {
+                Node child = child(node, name.substring(0, name.length() - SUFFIX.length()), data, file, 1);
+                child.sources.add(file);
+            }
+        }
+        for (Sub sub : scan.subdirectories()) {
+            Scan inner = sub.scan();
+            if (sub.symlink()) {
+                Path real;
+                try {
+                    real = sub.path().toRealPath();
+                } catch (IOException e) {
+                    real = sub.path().toAbsolutePath().normalize();
+                }
+                if (!symlinkDirectories.add(real)) {
+                    continue;
+                }
+                inner = pool.invoke(new ScanTask(sub.path(), false));
+            }
+            if (inner.nested()) {
+                continue;
+            }
+            Node existing = node.children.get(sub.name());
+            Node child = existing != null ? existing : newChild(node, sub.name());
+            grow(child, inner);
+        }
+        node.children.values().removeIf(child -> child.children.isEmpty() && !child.updated);
+    }
+
+    private Node newChild(Node parent, String name) {
+        Node child = new Node(join(parent.name(), name), parent, treeRoot);
+        parent.children.put(name, child);
+        return child;
+    }
+
+    /** Python's {@code os.path.join(parent, name)}. */
+    private static String join(String parent, String name) {
+        if (name.startsWith("/")) {
+            return name;
+        }
+        if (parent.isEmpty() || parent.endsWith("/")) {
+            return parent + name;
+        }
+        return parent + "/" + name;
+    }
+
+    private Node child(Node node, String name, Object data, Path file, int line) {
+        Node child = node.children.get(name);
+        if (child == null) {
+            child = newChild(node, name);
+        }
+        if (data == null || data instanceof Map) {
+            update(child, data, file);
+        } else if (!(data instanceof String)) {
+            throw new FmfException(relative(file), line, "invalid data for node '" + child.name()
+                    + "': expected a mapping,"
+                    + " got " + PyObjects.typeName(data));
+        }
+        return child;
+    }
+
+    private void update(Node node, Object data, Path file) {
+        node.updated = true;
+        if (data == null) {
+            return;
+        }
+        if (!(data instanceof Map<?, ?> map)) {
+            throw new FmfException(relative(file), 1, "invalid data for node '" + node.name()
+                    + "': expected a mapping, got "
+                    + PyObjects.typeName(data));
+        }
+        if (map.containsKey("/")) {
+            directives(node, map.get("/"), relative(file), line(map, "/"));
+        }
+        node.keySources.add(new Node.KeySource(file, map));
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            Object rawKey = entry.getKey();
+            if ("/".equals(rawKey)) {
+                continue;
+            }
+            int keyLine = line(map, rawKey);
+            if (rawKey == null) {
+                throw new FmfException(relative(file), keyLine, "invalid key 'None'");
+            }
+            if (!(rawKey instanceof String key)) {
+                throw new FmfException(relative(file), keyLine, "invalid key " + PyObjects.repr(rawKey) + " in '"
+                        + node.name() + "': keys of fmf data must be strings");
+            }
+            Object value = entry.getValue();
+            if (key.startsWith("/")) {
+                String name = lstripSlash(key);
+                int slash = name.indexOf('/');
+                if (slash > 0) {
+                    String rest = name.substring(slash);
+                    int newline = rest.indexOf('\n');
+                    if (newline >= 0) {
+                        rest = rest.substring(0, newline);
+                    }
+                    YamlMap nested = new YamlMap();
+                    nested.putWithLine(rest, value, keyLine);
+                    value = nested;
+                    name = name.substring(0, slash);
+                }
+                child(node, name, value, file, keyLine);
+            } else {
+                node.own.put(key, value);
+            }
+        }
+    }
+
+    private static String lstripSlash(String key) {
+        int start = 0;
+        while (start < key.length() && key.charAt(start) == '/') {
+            start++;
+        }
+        return key.substring(start);
+    }
+
+    private static void directives(Node node, Object directives, Path file, int line) {
+        if (!(directives instanceof Map<?, ?> map)) {
+            throw new FmfException(file, line, "invalid fmf directive in '" + node.name() + "': should be a 'dict',"
+                    + " got a '" + PyObjects.typeName(directives) + "' instead");
+        }
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            Object key = entry.getKey();
+            int keyLine = line(map, key);
+            if ("inherit".equals(key) || "select".equals(key)) {
+                if (!(entry.getValue() instanceof Boolean)) {
+                    throw new FmfException(file, keyLine, "invalid fmf directive '" + key + "' in '" + node.name()
+                            + "': should be a 'bool', got a '" + PyObjects.typeName(entry.getValue())
+                            + "' instead");
+                }
+            } else {
+                throw new FmfException(file, keyLine, "unknown fmf directive '" + PyObjects.str(key) + "' in '"
+                        + node.name() + "'");
+            }
+        }
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            node.directives.put((String) entry.getKey(), entry.getValue());
+        }
+    }
+
+    // ---------------------------------------------------------------- inherit
+
+    @SuppressWarnings("unchecked")
+    private static void inherit(Node node) {
+        Node parent = node.parent();
+        LinkedHashMap<Object, Object> data;
+        if (parent == null || Boolean.FALSE.equals(node.directives.get("inherit"))) {
+            data = new LinkedHashMap<>();
+            node.inherits = false;
+        } else {
+            List<Path> sources = new ArrayList<>(parent.sources.size() + node.sources.size());
+            sources.addAll(parent.sources);
+            sources.addAll(node.sources);
+            node.sources = sources;
+            data = new LinkedHashMap<>((Map<Object, Object>) (Map<?, ?>) parent.data);
+            node.inherits = true;
+        }
+        Ownership owned = Merger.ownership();
+        owned.add(data);
+        for (Map.Entry<String, Object> entry : node.own.entrySet()) {
+            String key = entry.getKey();
+            try {
+                Merger.mergeKey(data, key, entry.getValue(), node.name(), owned);
+            } catch (FmfException e) {
+                Node.Location location = node.ownExactLocation(key);
+                throw location == null ? e : e.at(node.root.relative(location.file()), location.line());
+            }
+        }
+        node.data = (LinkedHashMap<String, Object>) (LinkedHashMap<?, ?>) data;
+        for (Node child : node.children.values()) {
+            inherit(child);
+        }
+    }
+}
