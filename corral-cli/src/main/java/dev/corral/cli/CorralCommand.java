@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Functional testing of operating systems and images: FMF/tmt tests on pools of machines.",
-        subcommands = {ReportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {FmfCommand.class, LsCommand.class, ShowCommand.class, RunCommand.class, ReportCommand.class,
+                CommandLine.HelpCommand.class})
 public final class CorralCommand {
 
     /** Runs the command line with the process's standard streams and returns the exit code. */

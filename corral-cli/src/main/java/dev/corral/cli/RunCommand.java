@@ -1,0 +1,168 @@
+package dev.corral.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.corral.CorralException;
+import dev.corral.report.console.ConsoleReport;
+import dev.corral.run.Run;
+import dev.corral.run.RunReport;
+import dev.corral.schedule.Policy;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code corral run}: discovers the tree's tests and runs them on a pool of machines. Exit codes are tmt's: 0 all
+ * passed, 1 a test failed, 2 an error, 3 nothing ran, 4 all skipped; 130/143 when interrupted by SIGINT/SIGTERM.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run the tree's tests on a pool of machines and write the results directory.")
+final class RunCommand implements Callable<Integer> {
+
+    /** How long a signal waits for running tests to be killed, machines released and reports written. */
+    private static final Duration WIND_DOWN = Duration.ofSeconds(60);
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TREE", arity = "0..1", description = "FMF tree (default: the current directory).")
+    Path tree;
+
+    @Option(names = "--how", paramLabel = "KIND", defaultValue = "local",
+            description = "Machines: local, podman, connect or qemu (default: ${DEFAULT-VALUE}).")
+    String how;
+
+    @Option(names = {"-w", "--workers"}, paramLabel = "N", description = "Most machines at once (default: CPUs for local).")
+    Integer workers;
+
+    @Option(names = "--per-machine", paramLabel = "K", defaultValue = "1", description = "Tests at once on one machine.")
+    int perMachine;
+
+    @Option(names = "--image", paramLabel = "IMAGE", description = "Container image (podman) or qcow2 disk (qemu).")
+    String image;
+
+    @Option(names = "--pull", paramLabel = "POLICY", description = "podman pull policy: never or missing.")
+    String pull;
+
+    @Option(names = "--systemd", description = "podman: run the image's init (systemd) as PID 1.")
+    boolean systemd;
+
+    @Option(names = "--hosts", paramLabel = "FILE", description = "connect: YAML list of SSH hosts with slots.")
+    Path hosts;
+
+    @Option(names = "--guest", paramLabel = "HOST", description = "connect: one SSH host.")
+    String guest;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "connect: SSH port.")
+    Integer port;
+
+    @Option(names = "--user", paramLabel = "USER", description = "connect: SSH user.")
+    String user;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "connect: SSH private key.")
+    Path key;
+
+    @Option(names = "--memory", paramLabel = "MiB", description = "qemu: memory per VM.")
+    Integer memory;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "qemu: CPUs per VM.")
+    Integer cpus;
+
+    @Mixin
+    SelectionOptions select;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Run file with several targets (YAML).")
+    Path config;
+
+    @Option(names = "--results", paramLabel = "DIR", description = "Results directory (default: corral-results/run-<id>).")
+    Path results;
+
+    @Option(names = "--rerun-failed", paramLabel = "N", defaultValue = "0",
+            description = "Run failed and errored tests again, up to N times, on fresh machines.")
+    int rerunFailed;
+
+    @Option(names = "--rerun", paramLabel = "DIR", description = "Run only the tests that failed in an earlier results directory.")
+    Path rerun;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run in its results directory.")
+    Path resume;
+
+    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "2",
+            description = "Attempts a test gets when machines are lost under it.")
+    int maxAttempts;
+
+    @Option(names = "--schedule", paramLabel = "HOW", defaultValue = "dynamic",
+            description = "dynamic (next test to the first free machine, longest first) or static (split up front).")
+    String schedule;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RunFile file = config != null ? RunFile.read(config) : null;
+        Path treePath = tree != null ? tree : file != null && file.tree() != null ? file.tree() : Path.of(".");
+        Run.Builder run = Run.builder()
+                .tree(treePath)
+                .selection(select.selection())
+                .rerunFailed(rerunFailed)
+                .maxAttempts(maxAttempts)
+                .policy(policy())
+                .warnings(w -> err.println("warning: " + w));
+        for (TargetOptions target : targets(file)) {
+            run.target(Provisioners.spec(target));
+        }
+        if (results != null) {
+            run.resultsDir(results);
+        }
+        if (rerun != null) {
+            run.rerunFailedOf(rerun);
+        }
+        if (resume != null) {
+            run.resume(resume);
+        }
+        try (ConsoleReport console = ConsoleReport.builder().out(out).build();
+             SignalGuard guard = SignalGuard.install(WIND_DOWN)) {
+            RunReport report = run.listener(console).build().execute();
+            out.println("results: " + report.dir().path());
+            out.flush();
+            return report.interrupted() || guard.signalled() ? Failures.INTERRUPTED : report.exitCode().code();
+        }
+    }
+
+    private Policy policy() {
+        return switch (schedule) {
+            case "dynamic" -> Policy.defaults();
+            case "static" -> Policy.staticSplit();
+            default -> throw new CorralException("invalid --schedule '" + schedule + "': expected dynamic or static");
+        };
+    }
+
+    private List<TargetOptions> targets(RunFile file) {
+        if (file != null) {
+            List<TargetOptions> merged = new ArrayList<>();
+            for (TargetOptions t : file.targets()) {
+                Map<String, List<String>> context = new LinkedHashMap<>(t.context());
+                context.putAll(select.context());
+                merged.add(new TargetOptions(t.name(), t.how(), t.workers(), t.perMachine(), context, t.image(),
+                        t.pull(), t.systemd(), t.hosts(), t.guest(), t.port(), t.user(), t.key(), t.memory(), t.cpus(),
+                        t.source()));
+            }
+            return merged;
+        }
+        List<TargetOptions> one = new ArrayList<>();
+        one.add(new TargetOptions("default", how, workers, perMachine, select.context(), image, pull, systemd, hosts,
+                guest, port, user, key, memory, cpus, "command line"));
+        return one;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.corral.run;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.corral.Deadline;
+import dev.corral.RunId;
+import dev.corral.execute.Invocation;
+import dev.corral.execute.PlanEnvironment;
+import dev.corral.execute.PreparedMachine;
+import dev.corral.execute.TestInvoker;
+import dev.corral.machine.Machine;
+import dev.corral.results.TestResult;
+import dev.corral.schedule.MachineSession;
+import dev.corral.schedule.ScheduledTest;
+import dev.corral.schedule.TestRunner;
+
+/**
+ * The scheduler's seam to the tmt executor: prepares each machine once (tree copy, helper scripts) and runs each
+ * test through the {@link TestInvoker}. Thread-safe.
+ */
+final class TmtRunner implements TestRunner {
+    private final Map<String, PlanRun> plans;
+    private final Path resultsDir;
+    private final RunId runId;
+    private final TestInvoker invoker = new TestInvoker();
+
+    /** The tree and plan environment of one scheduler target. */
+    record PlanRun(Path tree, PlanEnvironment environment) {
+        PlanRun {
+            Objects.requireNonNull(tree, "tree must not be null");
+            Objects.requireNonNull(environment, "environment must not be null");
+        }
+    }
+
+    TmtRunner(Map<String, PlanRun> plans, Path resultsDir, RunId runId) {
+        this.plans = Map.copyOf(plans);
+        this.resultsDir = resultsDir;
+        this.runId = runId;
+    }
+
+    @Override
+    public MachineSession open(Machine machine, String target, Deadline deadline) throws InterruptedException {
+        PlanRun plan = plan(target);
+        PreparedMachine prepared = PreparedMachine.prepare(machine, plan.tree(), deadline);
+        return new Session(prepared, plan);
+    }
+
+    private PlanRun plan(String target) {
+        PlanRun plan = plans.get(target);
+        if (plan == null) {
+            throw new IllegalStateException("no plan for target " + target);
+        }
+        return plan;
+    }
+
+    private final class Session implements MachineSession {
+        private final PreparedMachine prepared;
+        private final PlanRun plan;
+
+        Session(PreparedMachine prepared, PlanRun plan) {
+            this.prepared = prepared;
+            this.plan = plan;
+        }
+
+        @Override
+        public Machine machine() {
+            return prepared.machine();
+        }
+
+        @Override
+        public TestResult run(ScheduledTest test, int attempt, Deadline deadline) throws InterruptedException {
+            Invocation invocation = Invocation.builder(prepared, test.test(), test.serialNumber(), resultsDir)
+                    .attempt(attempt)
+                    .target(test.target())
+                    .planEnvironment(plan.environment())
+                    .context(test.context())
+                    .runId(runId)
+                    .build();
+            return invoker.invoke(invocation, deadline).main();
+        }
+
+        @Override
+        public void close() {
+            // the tree copy lives in the machine's work directory, which goes away with the machine
+        }
+    }
+}

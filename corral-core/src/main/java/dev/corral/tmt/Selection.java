@@ -1,0 +1,33 @@
+package dev.corral.tmt;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apiguardian.api.API;
+
+/**
+ * What the user selected on the command line, as tmt's {@code plan --name}, {@code test --name},
+ * {@code --filter} and {@code --environment}. Immutable.
+ *
+ * @param plans       plan name regular expressions (any must match, searched); empty: every plan
+ * @param names       test name regular expressions (any must match, searched); empty: every test
+ * @param filters     fmf filter expressions (all must pass); empty: no filtering
+ * @param environment variables applied over every plan's environment
+ */
+@API(status = API.Status.EXPERIMENTAL)
+public record Selection(List<String> plans, List<String> names, List<String> filters, Map<String, String> environment) {
+
+    public Selection {
+        plans = List.copyOf(plans);
+        names = List.copyOf(names);
+        filters = List.copyOf(filters);
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+    }
+
+    /** Everything: every plan, every test. */
+    public static Selection all() {
+        return new Selection(List.of(), List.of(), List.of(), Map.of());
+    }
+}
