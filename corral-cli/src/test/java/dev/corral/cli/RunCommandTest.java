@@ -1,0 +1,145 @@
+package dev.corral.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.corral.results.Outcome;
+import dev.corral.results.ResultsDir;
+import dev.corral.results.RunResults;
+import dev.corral.results.TestResult;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+
+/** {@code corral run} end to end on local machines: exit codes, results directory, reruns, resume, signals. */
+class RunCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private TreeFixture mixed() {
+        return new TreeFixture(tmp.resolve("tree"))
+                .write("tests/main.fmf", "/good:\n  test: echo good\n/bad:\n  test: echo bad; exit 1\n"
+                        + "/flaky:\n  test: test -e $TMT_PLAN_DATA/../../seen || { touch $TMT_PLAN_DATA/../../seen; exit 1; }\n");
+    }
+
+    private static RunResults results(Path dir) {
+        return RunResults.read(ResultsDir.open(dir));
+    }
+
+    @Test
+    void passingTreeExitsZeroAndWritesEveryReport() {
+        TreeFixture t = new TreeFixture(tmp.resolve("ok")).write("main.fmf", "/a:\n  test: echo hello\n/b:\n  test: 'true'\n");
+        Path dir = tmp.resolve("results");
+        Cli r = Cli.run("run", t.root().toString(), "--workers", "2", "--results", dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("pass /a", "pass /b", "results: " + dir);
+        for (String file : List.of("run.json", "results.jsonl", "results.yaml", "junit.xml")) {
+            assertThat(dir.resolve(file)).isRegularFile();
+        }
+        assertThat(results(dir).finals()).extracting(TestResult::outcome).containsOnly(Outcome.PASS);
+    }
+
+    @Test
+    void failureExitsOneAndRerunOfTheDirectoryRunsOnlyFailures() {
+        TreeFixture t = mixed();
+        Path first = tmp.resolve("first");
+        Cli r = Cli.run("run", t.root().toString(), "--workers", "1", "--results", first.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(results(first).finals()).hasSize(3);
+
+        Path second = tmp.resolve("second");
+        Cli rerun = Cli.run("run", t.root().toString(), "--rerun", first.toString(), "--results", second.toString());
+        assertThat(results(second).finals()).extracting(TestResult::name)
+                .containsExactlyInAnyOrder("/tests/bad", "/tests/flaky");
+        assertThat(rerun.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void rerunFailedKeepsEveryAttemptAndReportsTheFinalOne() {
+        TreeFixture t = mixed();
+        Path dir = tmp.resolve("reruns");
+        Cli.run("run", t.root().toString(), "--workers", "1", "--rerun-failed", "1", "--results", dir.toString());
+        RunResults all = results(dir);
+        assertThat(all.last("default", "/tests/flaky")).get().extracting(TestResult::outcome).isEqualTo(Outcome.PASS);
+        assertThat(all.last("default", "/tests/bad")).get().extracting(TestResult::attempt).isEqualTo(2);
+        assertThat(all.attempts()).hasSize(5);
+    }
+
+    @Test
+    void runFileDefinesSeveralTargetsWithTheirOwnContext() throws IOException {
+        TreeFixture t = new TreeFixture(tmp.resolve("multi"))
+                .write("main.fmf", "/t:\n  test: test \"$DISTRO\" = expected\n  adjust:\n"
+                        + "    - when: distro == one\n      environment: {DISTRO: expected}\n"
+                        + "    - when: distro == two\n      environment: {DISTRO: expected}\n");
+        Path file = tmp.resolve("run.yaml");
+        Files.writeString(file, "tree: multi\ntargets:\n  - name: one\n    how: local\n    workers: 1\n"
+                + "    context: {distro: one}\n  - name: two\n    how: local\n    context: {distro: two}\n");
+        Path dir = tmp.resolve("targets");
+        Cli r = Cli.run("run", "--config", file.toString(), "--results", dir.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(results(dir).targets()).containsExactlyInAnyOrder("one", "two");
+    }
+
+    @Test
+    void runFileErrorsNameTheLine() throws IOException {
+        Path file = tmp.resolve("bad.yaml");
+        Files.writeString(file, "targets:\n  - name: x\n    how: local\n    wrokers: 2\n");
+        Cli r = Cli.run("run", "--config", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("bad.yaml:4").contains("unknown key 'wrokers'");
+    }
+
+    @Test
+    void treeWithoutTestsExitsThree() {
+        TreeFixture t = new TreeFixture(tmp.resolve("empty")).write("main.fmf", "summary: nothing to run\n");
+        Cli r = Cli.run("run", t.root().toString(), "--results", tmp.resolve("none").toString());
+        assertThat(r.exit()).isEqualTo(3);
+    }
+
+    @Test
+    void sigtermKillsTheTestsRecordsThemAndWritesReports() throws Exception {
+        TreeFixture t = new TreeFixture(tmp.resolve("slow"))
+                .write("main.fmf", "/slow:\n  test: echo started; sleep 600\n/later:\n  test: 'true'\n");
+        Path dir = tmp.resolve("interrupted");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process corral = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", t.root().toString(), "--workers", "1", "--results", dir.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("corral.log").toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("tests"))
+                    && Files.walk(dir.resolve("tests")).anyMatch(p -> p.endsWith("output.txt") && contains(p, "started")));
+            corral.destroy(); // SIGTERM
+            assertThat(corral.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(corral.exitValue()).isEqualTo(143);
+        } finally {
+            corral.destroyForcibly();
+        }
+        RunResults all = results(dir);
+        assertThat(all.last("default", "/slow")).get().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(Outcome.ERROR);
+            assertThat(r.notes()).anyMatch(n -> n.contains("interrupted"));
+        });
+        assertThat(dir.resolve("results.yaml")).isRegularFile();
+        assertThat(dir.resolve("junit.xml")).isRegularFile();
+        assertThat(Files.readString(dir.resolve("run.json"))).contains("\"interrupted\"");
+        assertThat(ProcessHandle.allProcesses().anyMatch(p -> p.info().arguments().map(a -> List.of(a).contains("600"))
+                .orElse(false))).as("sleep 600 left running").isFalse();
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return Files.readString(file).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
