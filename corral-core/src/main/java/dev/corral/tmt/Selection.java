@@ -30,4 +30,25 @@ public record Selection(List<String> plans, List<String> names, List<String> fil
     public static Selection all() {
         return new Selection(List.of(), List.of(), List.of(), Map.of());
     }
+
+    /** A copy that also requires these fmf filters. */
+    public Selection withFilters(String... more) {
+        return new Selection(plans, names, concat(filters, more), environment);
+    }
+
+    /** A copy that also selects tests by these name patterns. */
+    public Selection withNames(String... more) {
+        return new Selection(plans, concat(names, more), filters, environment);
+    }
+
+    /** A copy that also selects plans by these name patterns. */
+    public Selection withPlans(String... more) {
+        return new Selection(concat(plans, more), names, filters, environment);
+    }
+
+    private static List<String> concat(List<String> list, String... more) {
+        List<String> all = new java.util.ArrayList<>(list);
+        all.addAll(List.of(more));
+        return all;
+    }
 }
