@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>A container is started detached with a keep-alive command (a shell that sleeps and exits at once on
  * {@code SIGTERM}; in {@linkplain PodmanSpec#systemd() systemd mode} {@code /sbin/init} with
  * {@code --systemd=always}), named {@code corral-<run id>-<n>} and labelled {@code corral.run=<run id>} and
- * {@code corral.machine=podman-<n>}, so {@link PodmanCleanup} finds the leftovers of a killed run.
+ * {@code corral.machine=podman-<n>}, so {@link PodmanCleanup} finds the leftovers of a killed run; {@code n}
+ * counts the machines of the run in this JVM, across all its podman provisioners.
  * {@link #provision} returns once the container runs a command (and systemd finished booting); its machines have
  * {@link Capability#ISOLATED} and {@link Capability#REBOOT} (a container restart), and {@link Capability#ROOT}
  * when commands run as uid 0. The work directory is {@value #WORK_DIR}, which survives a reboot.
@@ -70,7 +72,10 @@ public final class PodmanProvisioner implements Provisioner {
     private final ProvisionContext context;
     private final PodmanSpec spec;
     private final PodmanCli cli;
-    private final AtomicInteger sequence = new AtomicInteger();
+    /** Machine numbers per run, shared by all provisioners of a run in this JVM so names never collide. */
+    private static final Map<RunId, AtomicInteger> SEQUENCES = new ConcurrentHashMap<>();
+
+    private final AtomicInteger sequence;
     private final Set<PodmanMachine> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -86,6 +91,7 @@ public final class PodmanProvisioner implements Provisioner {
         this.context = Objects.requireNonNull(context, "context must not be null");
         this.spec = Objects.requireNonNull(spec, "spec must not be null");
         this.cli = Objects.requireNonNull(cli, "cli must not be null");
+        this.sequence = SEQUENCES.computeIfAbsent(context.runId(), run -> new AtomicInteger());
     }
 
     @Override

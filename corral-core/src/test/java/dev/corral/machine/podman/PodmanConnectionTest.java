@@ -1,6 +1,5 @@
 package dev.corral.machine.podman;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.corral.machine.Connection;
@@ -10,17 +9,18 @@ import dev.corral.machine.Machine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The connection contract, run against a real container of the offline test image. */
 @ExtendWith(PodmanAvailable.class)
 class PodmanConnectionTest extends ConnectionContract {
-    private static Path machines;
+    @TempDir
+    static Path machines;
     private static TestRun run;
     private static Machine machine;
 
     @BeforeAll
     static void startContainer() throws Exception {
-        machines = Files.createTempDirectory("corral-podman-contract");
         run = new TestRun(machines);
         PodmanSpec spec = PodmanSpec.builder(TestImages.plain()).pull(PodmanSpec.Pull.NEVER).build();
         machine = run.provisioner(spec).provision(TestRun.minutes(3));
