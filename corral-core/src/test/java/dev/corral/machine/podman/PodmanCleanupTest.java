@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Clean-up of dead runs against real containers. Never removes anything but its own runs' containers: other
  * test suites may be running containers on the same podman.
  */
-@ExtendWith(PodmanAvailable.class)
 class PodmanCleanupTest {
     @TempDir
     Path results;
@@ -39,6 +38,7 @@ class PodmanCleanupTest {
     }
 
     @Test
+    @ExtendWith(PodmanAvailable.class)
     void removesTheContainersAndVolumesOfDeadRunsOnly() throws Exception {
         String image = TestImages.plain();
         PodmanSpec plain = PodmanSpec.builder(image).pull(PodmanSpec.Pull.NEVER).build();
