@@ -63,10 +63,9 @@ final class Invocation {
      *
      * @param exitCode the client's exit status (the command's, or podman's 125/126/127/255)
      * @param killed   whether Corral killed the command (deadline or interrupt)
-     * @param started  whether the wrapper started the command (reported its process group)
      * @param duration wall time
      */
-    record Ending(int exitCode, boolean killed, boolean started, Duration duration) {
+    record Ending(int exitCode, boolean killed, Duration duration) {
     }
 
     private Invocation() {
@@ -121,8 +120,7 @@ final class Invocation {
             kill(cli, container, process, pgid, log);
         }
         drain(List.of(out, err, feeder), log);
-        return new Ending(process.exitValue(), !exited, pgid.isDone() && !pgid.isCompletedExceptionally(),
-                Duration.ofNanos(System.nanoTime() - started));
+        return new Ending(process.isAlive() ? -1 : process.exitValue(), !exited, Duration.ofNanos(System.nanoTime() - started));
     }
 
     private static void feed(Process process, byte[] header, StdinWriter stdin, Logger log) {

@@ -122,15 +122,6 @@ public final class PodmanConnection implements Connection {
         return ending;
     }
 
-    /**
-     * Whether the container is running, asked from podman itself.
-     *
-     * @throws ConnectionException when podman cannot be asked
-     */
-    boolean running(Deadline deadline) throws InterruptedException {
-        return "running".equals(state(deadline));
-    }
-
     /** The container's state ({@code running}, {@code exited}, ...), or {@code "missing"} when it does not exist. */
     String state(Deadline deadline) throws InterruptedException {
         PodmanCli.Result r = cli.run(deadline.min(Duration.ofSeconds(30)),
