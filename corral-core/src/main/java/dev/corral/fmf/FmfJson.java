@@ -2,6 +2,7 @@ package dev.corral.fmf;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.List;
@@ -22,63 +23,21 @@ public final class FmfJson {
 
     /** Writes {@code nodes} to {@code out} (UTF-8); the stream is flushed, not closed. */
     public static void write(List<Node> nodes, OutputStream out) throws IOException {
-        Utf8 writer = new Utf8(out);
-        StringBuilder buffer = new StringBuilder(8192);
-        writer.text("{\"nodes\":[");
+        StringBuilder buffer = new StringBuilder(1 << 17);
+        buffer.append("{\"nodes\":[");
         for (int i = 0; i < nodes.size(); i++) {
             if (i > 0) {
-                writer.text(",");
+                buffer.append(',');
             }
-            buffer.setLength(0);
             node(nodes.get(i), buffer);
-            writer.text(buffer);
-        }
-        writer.text("]}\n");
-        writer.flush();
-        out.flush();
-    }
-
-    /** A small UTF-8 encoder into a byte buffer; JSON text is already escaped, so surrogates come in pairs. */
-    private static final class Utf8 {
-        private final OutputStream out;
-        private final byte[] bytes = new byte[1 << 16];
-        private int length;
-
-        Utf8(OutputStream out) {
-            this.out = out;
-        }
-
-        void text(CharSequence text) throws IOException {
-            int size = text.length();
-            for (int i = 0; i < size; i++) {
-                if (length > bytes.length - 4) {
-                    flush();
-                }
-                char c = text.charAt(i);
-                if (c < 0x80) {
-                    bytes[length++] = (byte) c;
-                } else if (c < 0x800) {
-                    bytes[length++] = (byte) (0xc0 | (c >> 6));
-                    bytes[length++] = (byte) (0x80 | (c & 0x3f));
-                } else if (Character.isHighSurrogate(c) && i + 1 < size
-                        && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, text.charAt(++i));
-                    bytes[length++] = (byte) (0xf0 | (cp >> 18));
-                    bytes[length++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
-                    bytes[length++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
-                    bytes[length++] = (byte) (0x80 | (cp & 0x3f));
-                } else {
-                    bytes[length++] = (byte) (0xe0 | (c >> 12));
-                    bytes[length++] = (byte) (0x80 | ((c >> 6) & 0x3f));
-                    bytes[length++] = (byte) (0x80 | (c & 0x3f));
-                }
+            if (buffer.length() > 1 << 16) {
+                out.write(buffer.toString().getBytes(StandardCharsets.UTF_8));
+                buffer.setLength(0);
             }
         }
-
-        void flush() throws IOException {
-            out.write(bytes, 0, length);
-            length = 0;
-        }
+        buffer.append("]}\n");
+        out.write(buffer.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     /** Appends {@code nodes} to {@code out}. */
@@ -128,7 +87,9 @@ public final class FmfJson {
             string(s, out);
         } else if (value instanceof Boolean b) {
             out.append(b ? "true" : "false");
-        } else if (value instanceof Long || value instanceof BigInteger || value instanceof Integer) {
+        } else if (value instanceof Long l) {
+            out.append(l.longValue());
+        } else if (value instanceof BigInteger || value instanceof Integer) {
             out.append(value);
         } else if (value instanceof Double d) {
             if (Double.isNaN(d)) {

@@ -3,7 +3,6 @@ package dev.corral.fmf;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,10 +173,10 @@ public final class Tree {
         copy.directives.putAll(node.directives);
         copy.updated = node.updated;
         copy.inherits = node.inherits;
-        Node.Location where = node.location(ADJUST);
         try {
             applyRules(copy, context);
         } catch (FmfException e) {
+            Node.Location where = node.location(ADJUST);
             throw where == null ? e : e.at(root.relative(where.file()), where.line());
         }
         for (Map.Entry<String, Node> child : node.children.entrySet()) {

@@ -52,20 +52,12 @@ final class TreeLoader {
     }
 
     private Tree build() {
-        long t0 = System.nanoTime();
         Node top = new Node("/", null, treeRoot);
         try {
             Scan scan = pool.invoke(new ScanTask(root, true));
-            long t1 = System.nanoTime();
             grow(top, scan);
-            long t2 = System.nanoTime();
             inherit(top);
-            long t3 = System.nanoTime();
             freeze(top);
-            if (System.getProperty("fmf.timing") != null) {
-                System.err.printf("scan+parse %d grow %d inherit %d freeze %d%n", (t1 - t0) / 1000000,
-                        (t2 - t1) / 1000000, (t3 - t2) / 1000000, (System.nanoTime() - t3) / 1000000);
-            }
         } finally {
             pool.shutdown();
         }
