@@ -25,11 +25,12 @@ public final class FmfJson {
     public static void write(List<Node> nodes, OutputStream out) throws IOException {
         StringBuilder buffer = new StringBuilder(1 << 17);
         buffer.append("{\"nodes\":[");
+        Shared shared = new Shared();
         for (int i = 0; i < nodes.size(); i++) {
             if (i > 0) {
                 buffer.append(',');
             }
-            node(nodes.get(i), buffer);
+            node(nodes.get(i), buffer, shared);
             if (buffer.length() > 1 << 16) {
                 out.write(buffer.toString().getBytes(StandardCharsets.UTF_8));
                 buffer.setLength(0);
@@ -44,11 +45,12 @@ public final class FmfJson {
     public static void write(List<Node> nodes, Appendable out) throws IOException {
         StringBuilder buffer = new StringBuilder();
         buffer.append("{\"nodes\":[");
+        Shared shared = new Shared();
         for (int i = 0; i < nodes.size(); i++) {
             if (i > 0) {
                 buffer.append(',');
             }
-            node(nodes.get(i), buffer);
+            node(nodes.get(i), buffer, shared);
         }
         buffer.append("]}\n");
         out.append(buffer);
@@ -68,19 +70,49 @@ public final class FmfJson {
     /** The JSON text of one value of the fmf data model. */
     public static String valueToJson(Object value) {
         StringBuilder out = new StringBuilder();
-        value(value, out);
+        value(value, out, null);
         return out.toString();
     }
 
-    private static void node(Node node, StringBuilder out) {
+    /** Containers that several nodes share (inherited, unchanged): written once, then copied as text. */
+    private static final class Shared {
+        private static final Object SEEN = new Object();
+        private final java.util.IdentityHashMap<Object, Object> state = new java.util.IdentityHashMap<>();
+
+        /** True when the value was appended from the cache. */
+        boolean append(Object container, StringBuilder out) {
+            Object known = state.get(container);
+            if (known == null) {
+                state.put(container, SEEN);
+                return false;
+            }
+            if (known == SEEN) {
+                StringBuilder text = new StringBuilder();
+                write(container, text, null);
+                known = text.toString();
+                state.put(container, known);
+            }
+            out.append((String) known);
+            return true;
+        }
+    }
+
+    private static void node(Node node, StringBuilder out, Shared shared) {
         out.append("{\"name\":");
         string(node.name(), out);
         out.append(",\"data\":");
-        value(node.data, out);
+        write(node.data, out, shared);
         out.append('}');
     }
 
-    private static void value(Object value, StringBuilder out) {
+    private static void value(Object value, StringBuilder out, Shared shared) {
+        if ((value instanceof List || value instanceof Map) && shared != null && shared.append(value, out)) {
+            return;
+        }
+        write(value, out, shared);
+    }
+
+    private static void write(Object value, StringBuilder out, Shared shared) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof String s) {
@@ -107,7 +139,7 @@ public final class FmfJson {
                 if (i > 0) {
                     out.append(',');
                 }
-                value(list.get(i), out);
+                value(list.get(i), out, shared);
             }
             out.append(']');
         } else if (value instanceof Map<?, ?> map) {
@@ -120,7 +152,7 @@ public final class FmfJson {
                 first = false;
                 string(key(entry.getKey()), out);
                 out.append(':');
-                value(entry.getValue(), out);
+                value(entry.getValue(), out, shared);
             }
             out.append('}');
         } else {

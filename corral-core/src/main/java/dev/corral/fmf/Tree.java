@@ -159,13 +159,32 @@ public final class Tree {
      */
     public Tree adjust(Context context) {
         Objects.requireNonNull(context, "context");
-        Node copy = adjusted(top, null, context);
+        Node copy = adjusted(top, null, new Decisions(context));
         TreeLoader.freeze(copy);
         return new Tree(root, copy);
     }
 
+    /** Decisions of one adjust run, memoized per parsed rule. Not thread-safe. */
+    private static final class Decisions {
+        private final Context context;
+        private final Map<Rule, Decision> known = new java.util.IdentityHashMap<>();
+
+        Decisions(Context context) {
+            this.context = context;
+        }
+
+        Decision decide(Rule rule) {
+            Decision decision = known.get(rule);
+            if (decision == null) {
+                decision = context.decide(rule);
+                known.put(rule, decision);
+            }
+            return decision;
+        }
+    }
+
     /** A copy of {@code node} and its subtree with rules applied; data is copied only when a rule applies. */
-    private Node adjusted(Node node, Node parent, Context context) {
+    private Node adjusted(Node node, Node parent, Decisions context) {
         Node copy = new Node(node.name(), parent, root);
         copy.data = node.data;
         copy.sources = node.sources;
@@ -187,7 +206,7 @@ public final class Tree {
 
     /** fmf's adjust of one node: the first applied rule makes the node's data private (a deep copy). */
     @SuppressWarnings("unchecked")
-    private static void applyRules(Node node, Context context) {
+    private static void applyRules(Node node, Decisions context) {
         if (!node.data.containsKey(ADJUST)) {
             return;
         }
@@ -220,10 +239,12 @@ public final class Tree {
                 owned = Merger.ownership();
                 node.data = new LinkedHashMap<>(node.data);
                 owned.add(node.data);
-                Object copy = Merger.ownedCopy(original, owned);
-                node.data.put(ADJUST, copy);
-                rules = original instanceof Map ? List.of(copy) : (List<Object>) copy;
-                map = (Map<?, ?>) rules.get(i);
+                if (rulesMayChange(rules, i, context, node)) {
+                    Object copy = Merger.ownedCopy(original, owned);
+                    node.data.put(ADJUST, copy);
+                    rules = original instanceof Map ? List.of(copy) : (List<Object>) copy;
+                    map = (Map<?, ?>) rules.get(i);
+                }
             }
             LinkedHashMap<Object, Object> apply = new LinkedHashMap<>();
             for (Map.Entry<?, ?> entry : map.entrySet()) {
@@ -236,6 +257,47 @@ public final class Tree {
                 break;
             }
         }
+    }
+
+    /**
+     * Whether applying the rules from {@code first} on may change rule content in place, as the reference does
+     * when a rule merges (with a suffix) into a value an earlier rule has set, or touches {@code adjust} itself;
+     * only then the rules are copied first so that the node's {@code adjust} shows the same result. Conservative.
+     */
+    private static boolean rulesMayChange(List<Object> rules, int first, Decisions context, Node node) {
+        java.util.Set<String> touched = new java.util.HashSet<>();
+        for (int i = first; i < rules.size(); i++) {
+            if (!(rules.get(i) instanceof Map<?, ?> map)) {
+                return true;
+            }
+            Rule condition = condition(map, node);
+            Object proceed = map.containsKey("continue") ? map.get("continue") : Boolean.TRUE;
+            if (!(proceed instanceof Boolean) || (i > first && context.decide(condition) != Decision.TRUE)) {
+                if (!(proceed instanceof Boolean)) {
+                    return true;
+                }
+                continue;
+            }
+            List<String> bases = new ArrayList<>();
+            for (Object key : map.keySet()) {
+                if (CONTROL.contains(key)) {
+                    continue;
+                }
+                if (!(key instanceof String text)) {
+                    return true;
+                }
+                String base = Merger.baseKey(text);
+                if (base.equals(ADJUST) || (!base.equals(text) && touched.contains(base))) {
+                    return true;
+                }
+                bases.add(base);
+            }
+            touched.addAll(bases);
+            if (Boolean.FALSE.equals(proceed)) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static Rule condition(Map<?, ?> rule, Node node) {
