@@ -58,6 +58,10 @@ final class TreeLoader {
             grow(top, scan);
             inherit(top);
             freeze(top);
+        } catch (FmfException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new FmfException("unable to load the tree at " + root + ": " + e, e);
         } finally {
             pool.shutdown();
         }
@@ -242,7 +246,7 @@ final class TreeLoader {
                         files.add(name);
                     }
                 }
-            } catch (IOException | SecurityException e) {
+            } catch (IOException | SecurityException | java.nio.file.DirectoryIteratorException e) {
                 return new Scan(false, List.of(), List.of(), new Object[0], List.of());
             }
             if (nested && !top) {
