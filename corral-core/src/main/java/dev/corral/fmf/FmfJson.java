@@ -25,7 +25,7 @@ public final class FmfJson {
     public static void write(List<Node> nodes, OutputStream out) throws IOException {
         StringBuilder buffer = new StringBuilder(1 << 17);
         buffer.append("{\"nodes\":[");
-        Shared shared = new Shared();
+        Shared shared = new Shared(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             if (i > 0) {
                 buffer.append(',');
@@ -45,7 +45,7 @@ public final class FmfJson {
     public static void write(List<Node> nodes, Appendable out) throws IOException {
         StringBuilder buffer = new StringBuilder();
         buffer.append("{\"nodes\":[");
-        Shared shared = new Shared();
+        Shared shared = new Shared(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             if (i > 0) {
                 buffer.append(',');
@@ -77,7 +77,11 @@ public final class FmfJson {
     /** Containers that several nodes share (inherited, unchanged): written once, then copied as text. */
     private static final class Shared {
         private static final Object SEEN = new Object();
-        private final java.util.IdentityHashMap<Object, Object> state = new java.util.IdentityHashMap<>();
+        private final java.util.IdentityHashMap<Object, Object> state;
+
+        Shared(int nodes) {
+            state = new java.util.IdentityHashMap<>(Math.max(64, nodes * 4));
+        }
 
         /** True when the value was appended from the cache. */
         boolean append(Object container, StringBuilder out) {

@@ -173,6 +173,25 @@ public final class Tree {
             this.context = context;
         }
 
+        private final Map<Object, Boolean> merging = new java.util.IdentityHashMap<>();
+
+        /** Whether a rule has a key with a merge suffix, a non-string key, or an adjust key (memoized). */
+        boolean mayMerge(Map<?, ?> rule) {
+            Boolean known = merging.get(rule);
+            if (known == null) {
+                known = false;
+                for (Object key : rule.keySet()) {
+                    if (!(key instanceof String text) || !Merger.baseKey(text).equals(text)
+                            || text.equals(ADJUST)) {
+                        known = true;
+                        break;
+                    }
+                }
+                merging.put(rule, known);
+            }
+            return known;
+        }
+
         Decision decide(Rule rule) {
             Decision decision = known.get(rule);
             if (decision == null) {
@@ -198,9 +217,17 @@ public final class Tree {
             Node.Location where = node.location(ADJUST);
             throw where == null ? e : e.at(root.relative(where.file()), where.line());
         }
+        java.util.IdentityHashMap<Node, Node> copies = new java.util.IdentityHashMap<>(node.children.size() * 2);
         for (Map.Entry<String, Node> child : node.children.entrySet()) {
-            copy.children.put(child.getKey(), adjusted(child.getValue(), copy, context));
+            Node adjusted = adjusted(child.getValue(), copy, context);
+            copy.children.put(child.getKey(), adjusted);
+            copies.put(child.getValue(), adjusted);
         }
+        List<Node> sorted = new ArrayList<>(node.children().size());
+        for (Node child : node.children()) {
+            sorted.add(copies.get(child));
+        }
+        copy.presorted = sorted;
         return copy;
     }
 
@@ -265,20 +292,27 @@ public final class Tree {
      * only then the rules are copied first so that the node's {@code adjust} shows the same result. Conservative.
      */
     private static boolean rulesMayChange(List<Object> rules, int first, Decisions context, Node node) {
+        boolean later = false;
+        for (int i = first + 1; i < rules.size() && !later; i++) {
+            later = !(rules.get(i) instanceof Map<?, ?> map) || context.mayMerge(map);
+        }
+        if (!later && rules.get(first) instanceof Map<?, ?> map && !context.mayMerge(map)) {
+            return false;
+        }
         java.util.Set<String> touched = new java.util.HashSet<>();
-        for (int i = first; i < rules.size(); i++) {
+        int last = later ? rules.size() : first + 1;
+        for (int i = first; i < last; i++) {
             if (!(rules.get(i) instanceof Map<?, ?> map)) {
                 return true;
             }
             Rule condition = condition(map, node);
             Object proceed = map.containsKey("continue") ? map.get("continue") : Boolean.TRUE;
-            if (!(proceed instanceof Boolean) || (i > first && context.decide(condition) != Decision.TRUE)) {
-                if (!(proceed instanceof Boolean)) {
-                    return true;
-                }
+            if (!(proceed instanceof Boolean)) {
+                return true;
+            }
+            if (i > first && context.decide(condition) != Decision.TRUE) {
                 continue;
             }
-            List<String> bases = new ArrayList<>();
             for (Object key : map.keySet()) {
                 if (CONTROL.contains(key)) {
                     continue;
@@ -290,9 +324,8 @@ public final class Tree {
                 if (base.equals(ADJUST) || (!base.equals(text) && touched.contains(base))) {
                     return true;
                 }
-                bases.add(base);
+                touched.add(base);
             }
-            touched.addAll(bases);
             if (Boolean.FALSE.equals(proceed)) {
                 break;
             }

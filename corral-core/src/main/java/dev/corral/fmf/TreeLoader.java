@@ -439,16 +439,16 @@ final class TreeLoader {
             if ("/".equals(rawKey)) {
                 continue;
             }
-            int keyLine = line(map, rawKey);
             if (rawKey == null) {
-                throw new FmfException(relative(file), keyLine, "invalid key 'None'");
+                throw new FmfException(relative(file), line(map, null), "invalid key 'None'");
             }
             if (!(rawKey instanceof String key)) {
-                throw new FmfException(relative(file), keyLine, "invalid key " + PyObjects.repr(rawKey) + " in '"
+                throw new FmfException(relative(file), line(map, rawKey), "invalid key " + PyObjects.repr(rawKey) + " in '"
                         + node.name() + "': keys of fmf data must be strings");
             }
             Object value = entry.getValue();
             if (key.startsWith("/")) {
+                int keyLine = line(map, rawKey);
                 String name = lstripSlash(key);
                 int slash = name.indexOf('/');
                 if (slash > 0) {

@@ -299,6 +299,30 @@ class TreeTest {
     }
 
     @Test
+    void adjustKeepsTheReferenceAliasingOfRuleValues() throws IOException {
+        Tree tree = tree("""
+                adjust:
+                  - when: distro == fedora
+                    env: {A: 1}
+                  - when: distro == fedora
+                    env+: {B: 2}
+                  - when: distro == fedora
+                    list: [{x: 1}]
+                    list+: {y: 2}
+                """);
+        Map<String, Object> data = tree.adjust(Context.parse("distro=fedora")).rootNode().data();
+        assertThat(data.get("env")).isEqualTo(Map.of("A", 1L, "B", 2L));
+        // the reference merges in place into the value the first rule set, so the rule shows it too
+        List<?> rules = (List<?>) data.get("adjust");
+        assertThat(((Map<?, ?>) rules.get(0)).get("env")).isEqualTo(Map.of("A", 1L, "B", 2L));
+        assertThat(((Map<?, ?>) rules.get(2)).get("list")).isEqualTo(List.of(Map.of("x", 1L, "y", 2L)));
+        assertThat(data.get("list")).isEqualTo(List.of(Map.of("x", 1L, "y", 2L)));
+        Map<String, Object> original = tree.rootNode().data();
+        assertThat(((Map<?, ?>) ((List<?>) original.get("adjust")).get(0)).get("env")).isEqualTo(Map.of("A", 1L));
+        assertThat(original).doesNotContainKey("env");
+    }
+
+    @Test
     void adjustErrors() throws IOException {
         Tree badContinue = tree("adjust:\n  - when: a == b\n    continue: 1\n");
         assertThatThrownBy(() -> badContinue.adjust(Context.empty())).isInstanceOf(FmfException.class)
