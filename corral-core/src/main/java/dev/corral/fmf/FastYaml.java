@@ -235,7 +235,11 @@ final class FastYaml {
             throw GiveUp.INSTANCE;
         }
         Object key = plain(keyText);
-        String rest = ltrim(s.substring(end + 1));
+        int valueStart = end + 1;
+        while (valueStart < s.length() && s.charAt(valueStart) == ' ') {
+            valueStart++;
+        }
+        String rest = valueStart == s.length() ? "" : s.substring(valueStart);
         Object value = value(rest, column, false);
         if (PyObjects.findKey(map, key) != PyObjects.MISSING) {
             throw new FmfException(file, line + 1, "invalid YAML: duplicate key '" + PyObjects.str(key) + "'");

@@ -36,7 +36,7 @@ public final class Node {
     LinkedHashMap<String, Object> own = new LinkedHashMap<>();
     LinkedHashMap<String, Object> data = new LinkedHashMap<>();
     List<KeySource> keySources = new ArrayList<>(2);
-    List<Path> sources = new ArrayList<>();
+    List<Path> sources = new ArrayList<>(2);
     final Map<String, Object> directives = new LinkedHashMap<>();
     boolean updated;
     boolean inherits;

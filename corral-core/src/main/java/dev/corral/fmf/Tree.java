@@ -273,13 +273,7 @@ public final class Tree {
                     map = (Map<?, ?>) rules.get(i);
                 }
             }
-            LinkedHashMap<Object, Object> apply = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                if (!CONTROL.contains(entry.getKey())) {
-                    apply.put(entry.getKey(), entry.getValue());
-                }
-            }
-            Merger.mergeSpecial((Map<Object, Object>) (Map<?, ?>) node.data, apply, node.name(), owned);
+            Merger.mergeRule((Map<Object, Object>) (Map<?, ?>) node.data, map, CONTROL, node.name(), owned);
             if (!proceedFlag) {
                 break;
             }

@@ -5,11 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -218,36 +215,29 @@ final class TreeLoader {
             List<String> directories = new ArrayList<>();
             Set<String> links = new HashSet<>();
             boolean nested = false;
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-                for (Path entry : entries) {
-                    String name = entry.getFileName().toString();
-                    boolean isDirectory;
-                    BasicFileAttributes attributes;
-                    try {
-                        attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    } catch (IOException e) {
-                        files.add(name);
-                        continue;
-                    }
-                    if (attributes.isSymbolicLink()) {
-                        isDirectory = Files.isDirectory(entry);
-                        if (isDirectory) {
-                            links.add(name);
-                        }
-                    } else {
-                        isDirectory = attributes.isDirectory();
-                    }
-                    if (isDirectory) {
-                        directories.add(name);
-                        if (name.equals(".fmf")) {
-                            nested = true;
-                        }
-                    } else if (name.endsWith(SUFFIX)) {
-                        files.add(name);
-                    }
-                }
-            } catch (IOException | SecurityException | java.nio.file.DirectoryIteratorException e) {
+            String[] entries;
+            try {
+                entries = directory.toFile().list();
+            } catch (SecurityException | UnsupportedOperationException e) {
+                entries = null;
+            }
+            if (entries == null) {
                 return new Scan(false, List.of(), List.of(), new Object[0], List.of());
+            }
+            java.io.File base = directory.toFile();
+            for (String name : entries) {
+                java.io.File entry = new java.io.File(base, name);
+                if (entry.isDirectory()) {
+                    directories.add(name);
+                    if (name.equals(".fmf")) {
+                        nested = true;
+                    }
+                    if (Files.isSymbolicLink(entry.toPath())) {
+                        links.add(name);
+                    }
+                } else if (name.endsWith(SUFFIX)) {
+                    files.add(name);
+                }
             }
             if (nested && !top) {
                 return new Scan(true, List.of(), List.of(), new Object[0], List.of());
