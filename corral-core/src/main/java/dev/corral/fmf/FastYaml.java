@@ -601,7 +601,7 @@ final class FastYaml {
                 throw GiveUp.INSTANCE;
             }
             if (d == ':') {
-                if (k + 1 < s.length() && " ,]}".indexOf(s.charAt(k + 1)) < 0) {
+                if (k + 1 >= s.length() || s.charAt(k + 1) != ' ') {
                     throw new FmfException(file, lineOf(), "invalid YAML: while scanning a plain scalar: found"
                             + " unexpected ':' (quote values with a colon inside [...] or {...})");
                 }
