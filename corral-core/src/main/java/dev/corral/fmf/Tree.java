@@ -159,21 +159,35 @@ public final class Tree {
      */
     public Tree adjust(Context context) {
         Objects.requireNonNull(context, "context");
-        Node copy = adjusted(top, null, new Decisions(context));
+        Decisions decisions = new Decisions(context);
+        Node copy = copyStructure(top, null);
+        java.util.concurrent.ForkJoinPool pool = Subtrees.pool();
+        try {
+            Subtrees.preorder(copy, node -> {
+                try {
+                    applyRules(node, decisions);
+                } catch (FmfException e) {
+                    Node.Location where = node.location(ADJUST);
+                    throw where == null ? e : e.at(root.relative(where.file()), where.line());
+                }
+            }, pool);
+        } finally {
+            pool.shutdown();
+        }
         TreeLoader.freeze(copy);
         return new Tree(root, copy);
     }
 
-    /** Decisions of one adjust run, memoized per parsed rule. Not thread-safe. */
+    /** Decisions of one adjust run, memoized per parsed rule and per rule mapping. Thread-safe. */
     private static final class Decisions {
         private final Context context;
-        private final Map<Rule, Decision> known = new java.util.IdentityHashMap<>();
+        private final Map<Rule, Decision> known = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<Object, Boolean> merging = java.util.Collections.synchronizedMap(
+                new java.util.IdentityHashMap<>());
 
         Decisions(Context context) {
             this.context = context;
         }
-
-        private final Map<Object, Boolean> merging = new java.util.IdentityHashMap<>();
 
         /** Whether a rule has a key with a merge suffix, a non-string key, or an adjust key (memoized). */
         boolean mayMerge(Map<?, ?> rule) {
@@ -193,17 +207,12 @@ public final class Tree {
         }
 
         Decision decide(Rule rule) {
-            Decision decision = known.get(rule);
-            if (decision == null) {
-                decision = context.decide(rule);
-                known.put(rule, decision);
-            }
-            return decision;
+            return known.computeIfAbsent(rule, context::decide);
         }
     }
 
-    /** A copy of {@code node} and its subtree with rules applied; data is copied only when a rule applies. */
-    private Node adjusted(Node node, Node parent, Decisions context) {
+    /** A copy of {@code node} and its subtree sharing the data (until a rule changes it) and keeping the order. */
+    private Node copyStructure(Node node, Node parent) {
         Node copy = new Node(node.name(), parent, root);
         copy.data = node.data;
         copy.sources = node.sources;
@@ -211,23 +220,19 @@ public final class Tree {
         copy.directives.putAll(node.directives);
         copy.updated = node.updated;
         copy.inherits = node.inherits;
-        try {
-            applyRules(copy, context);
-        } catch (FmfException e) {
-            Node.Location where = node.location(ADJUST);
-            throw where == null ? e : e.at(root.relative(where.file()), where.line());
+        if (!node.children.isEmpty()) {
+            java.util.IdentityHashMap<Node, Node> copies = new java.util.IdentityHashMap<>(node.children.size() * 2);
+            for (Map.Entry<String, Node> child : node.children.entrySet()) {
+                Node copied = copyStructure(child.getValue(), copy);
+                copy.children.put(child.getKey(), copied);
+                copies.put(child.getValue(), copied);
+            }
+            List<Node> sorted = new ArrayList<>(node.children().size());
+            for (Node child : node.children()) {
+                sorted.add(copies.get(child));
+            }
+            copy.presorted = sorted;
         }
-        java.util.IdentityHashMap<Node, Node> copies = new java.util.IdentityHashMap<>(node.children.size() * 2);
-        for (Map.Entry<String, Node> child : node.children.entrySet()) {
-            Node adjusted = adjusted(child.getValue(), copy, context);
-            copy.children.put(child.getKey(), adjusted);
-            copies.put(child.getValue(), adjusted);
-        }
-        List<Node> sorted = new ArrayList<>(node.children().size());
-        for (Node child : node.children()) {
-            sorted.add(copies.get(child));
-        }
-        copy.presorted = sorted;
         return copy;
     }
 

@@ -53,7 +53,7 @@ final class TreeLoader {
         try {
             Scan scan = pool.invoke(new ScanTask(root, true));
             grow(top, scan);
-            inherit(top);
+            Subtrees.preorder(top, TreeLoader::inherit, pool);
             freeze(top);
         } catch (FmfException e) {
             throw e;
@@ -493,6 +493,7 @@ final class TreeLoader {
 
     // ---------------------------------------------------------------- inherit
 
+    /** fmf's inheritance for one node; its parent is done. */
     @SuppressWarnings("unchecked")
     private static void inherit(Node node) {
         Node parent = node.parent();
@@ -520,8 +521,5 @@ final class TreeLoader {
             }
         }
         node.data = (LinkedHashMap<String, Object>) (LinkedHashMap<?, ?>) data;
-        for (Node child : node.children.values()) {
-            inherit(child);
-        }
     }
 }
