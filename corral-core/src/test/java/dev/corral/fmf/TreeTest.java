@@ -137,6 +137,27 @@ class TreeTest {
     }
 
     @Test
+    void theFirstErrorInTreeOrderIsReported() throws IOException {
+        write(".fmf/version", "1");
+        write("main.fmf", "tag: [a]\nx: 1\n");
+        for (int i = 0; i < 20; i++) {
+            write(String.format("d%02d/main.fmf", i), i % 5 == 3 ? "tag-: a\n" : "test: t\n");
+            write(String.format("d%02d/sub/main.fmf", i), "x~: '/1/2/'\n");
+        }
+        for (int run = 0; run < 5; run++) {
+            assertThatThrownBy(() -> Tree.load(dir)).hasMessage("d00/sub/main.fmf:1: cannot merge key 'x' in"
+                    + " /d00/sub: wrong type");
+        }
+        write("main.fmf", "tag: [a]\nx: 1\nadjust: {when: a == b, continue: 1}\n");
+        for (int i = 0; i < 20; i++) {
+            write(String.format("d%02d/main.fmf", i), "test: t\n");
+            write(String.format("d%02d/sub/main.fmf", i), i == 7 ? "adjust: [1]\n" : "test: u\n");
+        }
+        Tree tree = Tree.load(dir);
+        assertThatThrownBy(() -> tree.adjust(Context.empty())).hasMessageStartingWith("main.fmf:3:");
+    }
+
+    @Test
     void yamlErrorsNameTheFileAndLine() throws IOException {
         write(".fmf/version", "1");
         write("tests/main.fmf", "summary: a\n/t:\n    test: a\n    test: b\n");
