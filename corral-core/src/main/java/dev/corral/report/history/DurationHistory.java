@@ -209,64 +209,71 @@ public final class DurationHistory {
     private record Last(int attempt, Duration duration, Outcome outcome) {
     }
 
-    /** The final attempt of every test in a journal, streaming; a torn last line is ignored. */
+    /**
+     * The final attempt of every test in a journal, with one streaming parser over the whole file (JSON Lines are a
+     * sequence of root values); a torn last line (no final newline and not a whole record) is ignored.
+     */
     private static Map<String, Last> finals(Path journal) throws IOException {
         Map<String, Last> finals = new HashMap<>();
         byte[] bytes;
         try (InputStream in = new FileInputStream(journal.toFile())) {
             bytes = in.readAllBytes();
         }
-        int start = 0;
-        while (start < bytes.length) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') {
-                end++;
+        int whole = bytes.length;
+        while (whole > 0 && bytes[whole - 1] != '\n') {
+            whole--;
+        }
+        parse(bytes, 0, whole, finals);
+        if (whole < bytes.length) {
+            try {
+                parse(bytes, whole, bytes.length - whole, finals);
+            } catch (JacksonException | IllegalArgumentException | DateTimeParseException e) {
+                LOG.debug("{}: ignoring a torn last line", journal);
             }
-            boolean torn = end == bytes.length;
-            if (end > start) {
-                try {
-                    line(bytes, start, end - start, finals);
-                } catch (JacksonException | IllegalArgumentException | DateTimeParseException e) {
-                    if (!torn) {
-                        throw e;
-                    }
-                }
-            }
-            start = end + 1;
         }
         return finals;
     }
 
-    private static void line(byte[] bytes, int offset, int length, Map<String, Last> finals) {
+    private static void parse(byte[] bytes, int offset, int length, Map<String, Last> finals) {
+        try (JsonParser p = MAPPER.createParser(bytes, offset, length)) {
+            JsonToken token;
+            while ((token = p.nextToken()) != null) {
+                if (token != JsonToken.START_OBJECT) {
+                    throw new IllegalArgumentException("expected a JSON object per line");
+                }
+                record(p, finals);
+            }
+        }
+    }
+
+    /** Reads one journal record (the parser is at its start) and keeps it when it is the latest attempt. */
+    private static void record(JsonParser p, Map<String, Last> finals) {
         String name = null;
         String target = null;
         int attempt = 1;
         String result = null;
         String startTime = null;
         String endTime = null;
-        try (JsonParser p = MAPPER.createParser(bytes, offset, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                if (p.currentToken() == null) {
-                    return; // blank line
-                }
-                throw new IllegalArgumentException("expected a JSON object");
-            }
-            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                String field = p.currentName();
-                JsonToken t = p.nextToken();
-                switch (field) {
-                    case "name" -> name = t == JsonToken.VALUE_STRING ? p.getString() : null;
-                    case "target" -> target = t == JsonToken.VALUE_STRING ? p.getString() : null;
-                    case "attempt" -> attempt = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 1;
-                    case "result" -> result = t == JsonToken.VALUE_STRING ? p.getString() : null;
-                    case "start-time" -> startTime = t == JsonToken.VALUE_STRING ? p.getString() : null;
-                    case "end-time" -> endTime = t == JsonToken.VALUE_STRING ? p.getString() : null;
-                    default -> p.skipChildren();
-                }
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "name" -> name = t == JsonToken.VALUE_STRING ? p.getString() : null;
+                case "target" -> target = t == JsonToken.VALUE_STRING ? p.getString() : null;
+                case "attempt" -> attempt = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 1;
+                case "result" -> result = t == JsonToken.VALUE_STRING ? p.getString() : null;
+                case "start-time" -> startTime = t == JsonToken.VALUE_STRING ? p.getString() : null;
+                case "end-time" -> endTime = t == JsonToken.VALUE_STRING ? p.getString() : null;
+                default -> p.skipChildren();
             }
         }
         if (name == null || target == null || result == null || startTime == null || endTime == null) {
             throw new IllegalArgumentException("a journal line lacks name, target, result or times");
+        }
+        String key = key(target, name);
+        Last previous = finals.get(key);
+        if (previous != null && attempt < previous.attempt) {
+            return;
         }
         Outcome outcome;
         try {
@@ -274,12 +281,7 @@ public final class DurationHistory {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        Duration d = Duration.between(Instant.parse(startTime), Instant.parse(endTime));
-        String key = key(target, name);
-        Last previous = finals.get(key);
-        if (previous == null || attempt >= previous.attempt) {
-            finals.put(key, new Last(attempt, d, outcome));
-        }
+        finals.put(key, new Last(attempt, Duration.between(Instant.parse(startTime), Instant.parse(endTime)), outcome));
     }
 
     @Override

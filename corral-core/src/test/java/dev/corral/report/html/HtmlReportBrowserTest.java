@@ -186,6 +186,41 @@ class HtmlReportBrowserTest {
         }
     }
 
+    @Test
+    void multiTargetRunsGetATargetColumnFilterAndPerTargetCounts() throws Exception {
+        ResultsDir dir = new SampleRun().tests(30).machines(4).targets("fedora-41", "centos-stream-10")
+                .write(tmp.resolve("r"));
+        RunResults results = Reports.writeAll(dir);
+        int third = 3;
+        try (Chromium browser = Chromium.launch(tmp, 1280, 900)) {
+            browser.open(HtmlReport.file(dir).toUri().toString() + "#test=" + third);
+            assertThat(browser.problems()).isEmpty();
+            // a link to a test opens its details
+            assertThat(browser.eval("document.getElementById('detail').hidden").booleanValue()).isFalse();
+            assertThat(browser.eval("document.querySelector('#detail .dn').textContent").stringValue())
+                    .isEqualTo(results.finals().get(third).name());
+            browser.eval("document.querySelector('#detail .dclose').click()");
+
+            List<String> heads = new ArrayList<>();
+            browser.eval("[...document.querySelectorAll('#thead .h')].map(e => e.textContent)")
+                    .forEach(n -> heads.add(n.stringValue()));
+            assertThat(heads).contains("Target");
+            assertThat(browser.eval("document.querySelectorAll('#targets tbody tr').length").intValue()).isEqualTo(2);
+            assertThat(browser.eval("document.getElementById('f-target').hidden").booleanValue()).isFalse();
+            long centos = results.finals("centos-stream-10").size();
+            browser.eval("(function(){var s=document.getElementById('f-target');"
+                    + " s.value=[...s.options].find(o => o.textContent === 'centos-stream-10').value;"
+                    + " s.dispatchEvent(new Event('change'));})()");
+            browser.await("+document.getElementById('shown').dataset.count === " + centos);
+            List<String> targets = new ArrayList<>();
+            browser.eval("[...document.querySelectorAll('#tbody .vrow .tg')].map(e => e.textContent)")
+                    .forEach(n -> targets.add(n.stringValue()));
+            assertThat(targets).isNotEmpty().containsOnly("centos-stream-10");
+            assertThat(browser.eval("document.querySelectorAll('#timeline .lane').length").intValue()).isEqualTo(4);
+            assertThat(browser.problems()).isEmpty();
+        }
+    }
+
     private static int shownCount(Chromium browser) throws InterruptedException {
         return Integer.parseInt(browser.eval("document.getElementById('shown').dataset.count").stringValue());
     }
