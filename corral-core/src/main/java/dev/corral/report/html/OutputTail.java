@@ -1,6 +1,5 @@
 package dev.corral.report.html;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -40,10 +39,8 @@ record OutputTail(String text, long from, long size) {
             }
             return new OutputTail(new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8),
                     from + start, length);
-        } catch (FileNotFoundException e) {
-            return null;
         } catch (IOException e) {
-            return null;
+            return null; // missing or unreadable: the page links to the file instead
         }
     }
 }

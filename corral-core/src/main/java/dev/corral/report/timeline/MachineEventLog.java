@@ -54,7 +54,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>{@code
  * try (MachineEventLog events = MachineEventLog.open(dir)) {
- *     scheduler.run(tests, Listeners.of(console, events));
+ *     // pass it to the scheduler with the run's other listeners; it records only machine events
+ *     events.machineReady("default", "podman-1", Duration.ofSeconds(12));
  * }
  * List<MachineEvent> recorded = MachineEventLog.read(dir);
  * }</pre>

@@ -648,12 +648,12 @@
     detail.appendChild(head);
 
     var facts = el('div', 'facts');
-    fact(facts, 'Target', D.targets[x.t.target]);
-    fact(facts, 'Serial', x.t.serial);
     fact(facts, 'Duration', fmtDur(x.dur));
+    fact(facts, 'Target', D.targets[x.t.target]);
     fact(facts, 'Started', fmtDate(x.f.start));
-    fact(facts, 'Finished', fmtDate(x.f.end));
     fact(facts, 'Machine', x.f.machine >= 0 ? D.machines[x.f.machine] : 'none (did not run)');
+    fact(facts, 'Finished', fmtDate(x.f.end));
+    fact(facts, 'Serial', x.t.serial);
     fact(facts, 'Attempts', x.t.attempts.length > 1 ? x.t.attempts.length + ' (' +
       x.t.attempts.map(function (a) { return a.outcome; }).join(' → ') + ')' : null);
     fact(facts, 'Original result', x.f.orig && x.f.orig !== x.f.outcome ? x.f.orig : null);
@@ -671,16 +671,6 @@
       var ul = el('ul', 'notes-list');
       x.f.notes.forEach(function (n) { ul.appendChild(el('li', null, n)); });
       detail.appendChild(ul);
-    }
-
-    if (x.t.hist.length) {
-      detail.appendChild(el('h3', null, 'Duration, last ' + plural(x.t.hist.length + 1, 'run')));
-      var pts = trendPoints(x);
-      var sorted = pts.map(function (p) { return p.ms; }).sort(function (a, b) { return a - b; });
-      var trend = add(el('div', 'trend'), spark(pts, 260, 44, true),
-        el('div', null, 'min ' + fmtDur(sorted[0]) + ' · median ' + fmtDur(sorted[sorted.length >> 1]) +
-          ' · max ' + fmtDur(sorted[sorted.length - 1])));
-      detail.appendChild(trend);
     }
 
     var attemptBox = el('div');
@@ -706,6 +696,17 @@
     detail.appendChild(attemptBox);
     showAttempt(attemptBox, x, x.f);
 
+    if (x.t.hist.length) {
+      detail.appendChild(el('h3', null, 'Duration, last ' + plural(x.t.hist.length + 1, 'run')));
+      var pts = trendPoints(x);
+      var sorted = pts.map(function (p) { return p.ms; }).sort(function (a, b) { return a - b; });
+      var trend = add(el('div', 'trend'), spark(pts, 260, 44, true),
+        el('div', null, 'min ' + fmtDur(sorted[0]) + ' · median ' + fmtDur(sorted[sorted.length >> 1]) +
+          ' · max ' + fmtDur(sorted[sorted.length - 1])));
+      detail.appendChild(trend);
+    }
+
+
     var env = kvTable(x.t.env);
     if (env) { detail.appendChild(el('h3', null, 'Environment')); detail.appendChild(env); }
     var ctx = kvTable(x.t.context, function (v) { return v.join(', '); });
@@ -717,23 +718,7 @@
 
   function showAttempt(box, x, a) {
     box.textContent = '';
-    if (x.t.attempts.length > 1) box.appendChild(el('h3', null, 'Attempt ' + a.attempt + ' · ' + a.outcome));
-    if (a.sub.length) {
-      box.appendChild(el('h3', null, 'Subresults'));
-      var st = el('table', 'list');
-      add(st, add(el('tr'), el('th', null, 'Result'), el('th', null, 'Name'), el('th', null, 'Duration'), el('th', null, 'Notes')));
-      a.sub.forEach(function (s) {
-        var notes = add(el('td'), document.createTextNode(s.notes.join('; ')));
-        s.logs.forEach(function (l) { notes.appendChild(document.createTextNode(' ')); notes.appendChild(link(l, l.split('/').pop())); });
-        add(st, add(el('tr'), add(el('td'), badge(s.outcome)), el('td', 'mono', s.name),
-          el('td', 'num', s.start !== null && s.end !== null ? fmtDur(s.end - s.start) : ''), notes));
-      });
-      box.appendChild(st);
-    }
-    var extra = kvTable(a.extra);
-    if (extra) { box.appendChild(el('h3', null, 'Extra')); box.appendChild(extra); }
-
-    box.appendChild(el('h3', null, 'Output'));
+    box.appendChild(el('h3', null, 'Output' + (x.t.attempts.length > 1 ? ' of attempt ' + a.attempt : '')));
     var out = a.out;
     var head = el('div', 'outhead');
     var logPath = a.logs.length ? a.logs[0] : null;
@@ -761,6 +746,21 @@
         requestAnimationFrame(function () { pre.scrollTop = pre.scrollHeight; });
       }
     }
+    if (a.sub.length) {
+      box.appendChild(el('h3', null, 'Subresults' + (x.t.attempts.length > 1 ? ' of attempt ' + a.attempt : '')));
+      var st = el('table', 'list');
+      add(st, add(el('tr'), el('th', null, 'Result'), el('th', null, 'Name'), el('th', null, 'Duration'), el('th', null, 'Notes')));
+      a.sub.forEach(function (s) {
+        var notes = add(el('td'), document.createTextNode(s.notes.join('; ')));
+        s.logs.forEach(function (l) { notes.appendChild(document.createTextNode(' ')); notes.appendChild(link(l, l.split('/').pop())); });
+        add(st, add(el('tr'), add(el('td'), badge(s.outcome)), el('td', 'mono', s.name),
+          el('td', 'num', s.start !== null && s.end !== null ? fmtDur(s.end - s.start) : ''), notes));
+      });
+      box.appendChild(st);
+    }
+    var extra = kvTable(a.extra);
+    if (extra) { box.appendChild(el('h3', null, 'Extra')); box.appendChild(extra); }
+
     var files = a.logs.slice(1);
     if (files.length || a.data) {
       box.appendChild(el('h3', null, 'Files'));

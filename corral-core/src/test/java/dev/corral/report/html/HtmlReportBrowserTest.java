@@ -221,6 +221,21 @@ class HtmlReportBrowserTest {
         }
     }
 
+    @Test
+    void aRunWithoutResultsRendersWithoutErrors() throws Exception {
+        ResultsDir dir = ResultsDir.create(tmp.resolve("r"), dev.corral.RunId.generate());
+        Reports.writeAll(dir);
+        try (Chromium browser = Chromium.launch(tmp, 1280, 900)) {
+            browser.open(HtmlReport.file(dir).toUri().toString());
+            assertThat(browser.problems()).isEmpty();
+            assertThat(shownCount(browser)).isZero();
+            assertThat(browser.eval("document.querySelector('.ocard.total .num').textContent").stringValue())
+                    .isEqualTo("0");
+            assertThat(browser.eval("document.getElementById('timeline').textContent").stringValue())
+                    .isEqualTo("No test ran on a machine.");
+        }
+    }
+
     private static int shownCount(Chromium browser) throws InterruptedException {
         return Integer.parseInt(browser.eval("document.getElementById('shown').dataset.count").stringValue());
     }
