@@ -12,8 +12,9 @@ import org.apiguardian.api.API;
 
 /**
  * Regenerates the file reports of a results directory from its journal: {@code results.yaml} (tmt),
- * {@code junit.xml} and {@code report.html}. Called at the end of every run, after Ctrl-C too, and by {@code corral report DIR}. Each file
- * is replaced atomically, so an interrupted regeneration leaves the previous version.
+ * {@code junit.xml} and {@code report.html}. Called at the end of every run, after Ctrl-C too, and by
+ * {@code corral report DIR}. Each file is replaced atomically, so an interrupted regeneration leaves the previous
+ * version.
  *
  * <pre>{@code
  * RunResults results = Reports.writeAll(ResultsDir.open(Path.of("corral-results/latest")));

@@ -10,25 +10,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/**
- * The JSON rendering of a {@link RunDiff} ({@code corral diff --json}). Durations are in seconds, outcomes use tmt's
- * names, {@code null} marks an absent value:
- * <pre>{@code
- * {"old":"20261123-...", "new":"20261124-...", "regressions":true,
- *  "options":{"min-duration":5, "limit":10},
- *  "totals":{"newly-failing":1, "newly-passing":0, "still-failing":2, "other-changes":0, "added":1, "removed":0},
- *  "targets":[{"target":"default", "compared":120,
- *              "newly-failing":[{"name":"/a", "old":"pass", "new":"fail", "old-duration":1.2, "new-duration":3.4,
- *                                "notes":["timeout"]}],
- *              "newly-passing":[], "still-failing":[...], "other-changes":[], "added":[...], "removed":[],
- *              "duration-changes":[{"name":"/b", "old-duration":12.0, "new-duration":45.3, "delta":33.3,
- *                                   "relative":2.775}],
- *              "relative-duration-changes":[...]}]}
- * }</pre>
- * {@code relative} is {@code null} when the old duration was zero.
- */
+/** The JSON rendering of a {@link RunDiff}; the format is documented on {@link RunDiff#toJson()}. */
 final class DiffJson {
-    private static final JsonMapper MAPPER = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
 
     private DiffJson() {
     }

@@ -14,7 +14,8 @@ final class DiffText {
 
     static String render(RunDiff diff) {
         StringBuilder b = new StringBuilder();
-        b.append("Comparing ").append(diff.oldLabel()).append(" (old) with ").append(diff.newLabel()).append(" (new)\n");
+        b.append("Comparing ").append(diff.oldLabel()).append(" (old) with ").append(diff.newLabel())
+                .append(" (new)\n");
         boolean showTargets = diff.targets().size() > 1
                 || diff.targets().stream().anyMatch(t -> !t.target().equals(ResultsDir.DEFAULT_TARGET));
         if (diff.targets().isEmpty()) {

@@ -203,7 +203,22 @@ public record RunDiff(String oldLabel, String newLabel, Options options, List<Ta
         return DiffText.render(this);
     }
 
-    /** The comparison as a JSON document (pretty-printed, ending with a newline); see {@link DiffJson}. */
+    /**
+     * The comparison as a JSON document, pretty-printed and ending with a newline ({@code corral diff --json}).
+     * Durations are in seconds, outcomes use tmt's names, {@code null} marks an absent value ({@code relative} is
+     * {@code null} when the old duration was zero):
+     * <pre>{@code
+     * {"old":"20261123-...", "new":"20261124-...", "regressions":true, "options":{"min-duration":5, "limit":10},
+     *  "totals":{"newly-failing":1, "newly-passing":0, "still-failing":2, "other-changes":0, "added":1, "removed":0},
+     *  "targets":[{"target":"default", "compared":120,
+     *              "newly-failing":[{"name":"/a", "old":"pass", "new":"fail", "old-duration":1.2,
+     *                                "new-duration":3.4, "notes":["timeout"]}],
+     *              "newly-passing":[], "still-failing":[...], "other-changes":[], "added":[...], "removed":[],
+     *              "duration-changes":[{"name":"/b", "old-duration":12.0, "new-duration":45.3, "delta":33.3,
+     *                                   "relative":2.775}],
+     *              "relative-duration-changes":[...]}]}
+     * }</pre>
+     */
     public String toJson() {
         return DiffJson.render(this);
     }

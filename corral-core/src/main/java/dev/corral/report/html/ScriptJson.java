@@ -224,7 +224,8 @@ final class ScriptJson {
             }
             out.write(s, run, i - run);
             if (unicode) {
-                out.write(new char[] {'\\', 'u', HEX[c >> 12 & 0xf], HEX[c >> 8 & 0xf], HEX[c >> 4 & 0xf], HEX[c & 0xf]});
+                out.write(new char[] {'\\', 'u', HEX[c >> 12 & 0xf], HEX[c >> 8 & 0xf], HEX[c >> 4 & 0xf],
+                    HEX[c & 0xf]});
             } else {
                 out.write(shortEscape);
             }

@@ -44,7 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {"v":1, "event":"machine-ready", "time":"...", "target":"default", "machine":"podman-1", "took":12.5}
  * {"v":1, "event":"provisioning-failed", "time":"...", "target":"default", "machine":"podman-2",
  *  "detail":"attempt 1: image not found"}
- * {"v":1, "event":"machine-rebooting", "time":"...", "target":"default", "machine":"podman-1", "detail":"/tests/kernel"}
+ * {"v":1, "event":"machine-rebooting", "time":"...", "target":"default", "machine":"podman-1",
+ *  "detail":"/tests/kernel"}
  * {"v":1, "event":"machine-rebooted", "time":"...", "target":"default", "machine":"podman-1", "detail":"/tests/kernel",
  *  "took":41.2}
  * {"v":1, "event":"machine-released", "time":"...", "target":"default", "machine":"podman-1", "detail":"done"}

@@ -44,7 +44,8 @@ class HtmlReportScaleTest {
         ResultsDir dir = new SampleRun().tests(TESTS).machines(16).seed(3).start(start).write(root);
         long f1 = System.nanoTime();
         earlierRuns(root, dir, 10, start);
-        System.out.printf("10k report: fixture written in %d ms, 10 earlier runs in %d ms%n", (f1 - f0) / 1_000_000, (System.nanoTime() - f1) / 1_000_000);
+        System.out.printf("10k report: fixture written in %d ms, 10 earlier runs in %d ms%n", (f1 - f0) / 1_000_000,
+                (System.nanoTime() - f1) / 1_000_000);
         RunResults results = RunResults.read(dir);
 
         long t0 = System.nanoTime();
