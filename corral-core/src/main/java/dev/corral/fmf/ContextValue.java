@@ -1,6 +1,5 @@
 package dev.corral.fmf;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -125,19 +124,5 @@ final class ContextValue {
             throw CannotDecide.INSTANCE;
         }
         return -1;
-    }
-
-    /** Compares two version parts: as integers when both are, else as strings. */
-    static int comparePart(String first, String second, boolean caseSensitive) {
-        BigInteger a = PyObjects.parseInt(first);
-        BigInteger b = PyObjects.parseInt(second);
-        if (a != null && b != null) {
-            return Integer.signum(a.compareTo(b));
-        }
-        if (!caseSensitive) {
-            first = PyObjects.casefold(first);
-            second = PyObjects.casefold(second);
-        }
-        return Integer.signum(PyObjects.compareCodePoints(first, second));
     }
 }

@@ -41,44 +41,46 @@ final class FastYaml {
     private FastYaml(String text, Path file) {
         this.text = text;
         this.file = file;
-        int lines = 1;
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                lines++;
-            }
+        int length = text.length();
+        int lines = 0;
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+            lines++;
         }
-        if (!text.isEmpty() && text.charAt(text.length() - 1) == '\n') {
-            lines--;
+        if (length > 0 && text.charAt(length - 1) != '\n') {
+            lines++;
         }
         starts = new int[lines];
         ends = new int[lines];
         indents = new int[lines];
         kinds = new byte[lines];
-        int line = 0;
         int start = 0;
-        for (int i = 0; i <= text.length() && line < lines; i++) {
-            if (i == text.length() || text.charAt(i) == '\n') {
-                starts[line] = start;
-                ends[line] = i;
-                int indent = 0;
-                while (start + indent < i && text.charAt(start + indent) == ' ') {
-                    indent++;
-                }
-                indents[line] = indent;
-                if (start + indent == i) {
-                    kinds[line] = BLANK;
-                } else if (text.charAt(start + indent) == '#') {
+        for (int line = 0; line < lines; line++) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = length;
+            }
+            starts[line] = start;
+            ends[line] = end;
+            int at = start;
+            while (at < end && text.charAt(at) == ' ') {
+                at++;
+            }
+            indents[line] = at - start;
+            if (at == end) {
+                kinds[line] = BLANK;
+            } else {
+                char c = text.charAt(at);
+                if (c == '#') {
                     kinds[line] = COMMENT;
                 } else {
                     kinds[line] = CONTENT;
-                    if (indent == 0 && (text.startsWith("---", start) || text.startsWith("...", start)
-                            || text.charAt(start) == '%')) {
+                    if (at == start && (c == '%' || ((c == '-' || c == '.') && (text.startsWith("---", start)
+                            || text.startsWith("...", start))))) {
                         throw GiveUp.INSTANCE;
                     }
                 }
-                line++;
-                start = i + 1;
             }
+            start = end + 1;
         }
         count = lines;
     }
@@ -233,7 +235,11 @@ final class FastYaml {
             throw GiveUp.INSTANCE;
         }
         Object key = plain(keyText);
-        String rest = ltrim(s.substring(end + 1));
+        int valueStart = end + 1;
+        while (valueStart < s.length() && s.charAt(valueStart) == ' ') {
+            valueStart++;
+        }
+        String rest = valueStart == s.length() ? "" : s.substring(valueStart);
         Object value = value(rest, column, false);
         if (PyObjects.findKey(map, key) != PyObjects.MISSING) {
             throw new FmfException(file, line + 1, "invalid YAML: duplicate key '" + PyObjects.str(key) + "'");
@@ -595,7 +601,7 @@ final class FastYaml {
                 throw GiveUp.INSTANCE;
             }
             if (d == ':') {
-                if (k + 1 < s.length() && " ,]}".indexOf(s.charAt(k + 1)) < 0) {
+                if (k + 1 >= s.length() || s.charAt(k + 1) != ' ') {
                     throw new FmfException(file, lineOf(), "invalid YAML: while scanning a plain scalar: found"
                             + " unexpected ':' (quote values with a colon inside [...] or {...})");
                 }

@@ -2,6 +2,7 @@ package dev.corral.fmf;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.List;
@@ -20,76 +21,43 @@ public final class FmfJson {
     private FmfJson() {
     }
 
-    /** Writes {@code nodes} to {@code out} (UTF-8); the stream is flushed, not closed. */
+    /**
+     * Writes {@code nodes} to {@code out} (UTF-8); the stream is flushed, not closed. Large lists are turned into
+     * text in parallel (in the common fork/join pool), then written in order.
+     */
     public static void write(List<Node> nodes, OutputStream out) throws IOException {
-        Utf8 writer = new Utf8(out);
-        StringBuilder buffer = new StringBuilder(8192);
-        writer.text("{\"nodes\":[");
-        for (int i = 0; i < nodes.size(); i++) {
-            if (i > 0) {
-                writer.text(",");
+        int chunk = 512;
+        int chunks = (nodes.size() + chunk - 1) / chunk;
+        out.write("{\"nodes\":[".getBytes(StandardCharsets.UTF_8));
+        List<byte[]> parts = java.util.stream.IntStream.range(0, chunks).parallel().mapToObj(c -> {
+            StringBuilder buffer = new StringBuilder(chunk * 512);
+            Shared shared = new Shared(chunk);
+            int end = Math.min(nodes.size(), (c + 1) * chunk);
+            for (int i = c * chunk; i < end; i++) {
+                if (i > 0) {
+                    buffer.append(',');
+                }
+                node(nodes.get(i), buffer, shared);
             }
-            buffer.setLength(0);
-            node(nodes.get(i), buffer);
-            writer.text(buffer);
+            return buffer.toString().getBytes(StandardCharsets.UTF_8);
+        }).toList();
+        for (byte[] part : parts) {
+            out.write(part);
         }
-        writer.text("]}\n");
-        writer.flush();
+        out.write("]}\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    /** A small UTF-8 encoder into a byte buffer; JSON text is already escaped, so surrogates come in pairs. */
-    private static final class Utf8 {
-        private final OutputStream out;
-        private final byte[] bytes = new byte[1 << 16];
-        private int length;
-
-        Utf8(OutputStream out) {
-            this.out = out;
-        }
-
-        void text(CharSequence text) throws IOException {
-            int size = text.length();
-            for (int i = 0; i < size; i++) {
-                if (length > bytes.length - 4) {
-                    flush();
-                }
-                char c = text.charAt(i);
-                if (c < 0x80) {
-                    bytes[length++] = (byte) c;
-                } else if (c < 0x800) {
-                    bytes[length++] = (byte) (0xc0 | (c >> 6));
-                    bytes[length++] = (byte) (0x80 | (c & 0x3f));
-                } else if (Character.isHighSurrogate(c) && i + 1 < size
-                        && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, text.charAt(++i));
-                    bytes[length++] = (byte) (0xf0 | (cp >> 18));
-                    bytes[length++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
-                    bytes[length++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
-                    bytes[length++] = (byte) (0x80 | (cp & 0x3f));
-                } else {
-                    bytes[length++] = (byte) (0xe0 | (c >> 12));
-                    bytes[length++] = (byte) (0x80 | ((c >> 6) & 0x3f));
-                    bytes[length++] = (byte) (0x80 | (c & 0x3f));
-                }
-            }
-        }
-
-        void flush() throws IOException {
-            out.write(bytes, 0, length);
-            length = 0;
-        }
     }
 
     /** Appends {@code nodes} to {@code out}. */
     public static void write(List<Node> nodes, Appendable out) throws IOException {
         StringBuilder buffer = new StringBuilder();
         buffer.append("{\"nodes\":[");
+        Shared shared = new Shared(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             if (i > 0) {
                 buffer.append(',');
             }
-            node(nodes.get(i), buffer);
+            node(nodes.get(i), buffer, shared);
         }
         buffer.append("]}\n");
         out.append(buffer);
@@ -109,26 +77,62 @@ public final class FmfJson {
     /** The JSON text of one value of the fmf data model. */
     public static String valueToJson(Object value) {
         StringBuilder out = new StringBuilder();
-        value(value, out);
+        value(value, out, null);
         return out.toString();
     }
 
-    private static void node(Node node, StringBuilder out) {
+    /** Containers that several nodes share (inherited, unchanged): written once, then copied as text. */
+    private static final class Shared {
+        private static final Object SEEN = new Object();
+        private final java.util.IdentityHashMap<Object, Object> state;
+
+        Shared(int nodes) {
+            state = new java.util.IdentityHashMap<>(Math.max(64, nodes * 4));
+        }
+
+        /** True when the value was appended from the cache. */
+        boolean append(Object container, StringBuilder out) {
+            Object known = state.get(container);
+            if (known == null) {
+                state.put(container, SEEN);
+                return false;
+            }
+            if (known == SEEN) {
+                StringBuilder text = new StringBuilder();
+                write(container, text, null);
+                known = text.toString();
+                state.put(container, known);
+            }
+            out.append((String) known);
+            return true;
+        }
+    }
+
+    private static void node(Node node, StringBuilder out, Shared shared) {
         out.append("{\"name\":");
         string(node.name(), out);
         out.append(",\"data\":");
-        value(node.data, out);
+        write(node.data, out, shared);
         out.append('}');
     }
 
-    private static void value(Object value, StringBuilder out) {
+    private static void value(Object value, StringBuilder out, Shared shared) {
+        if ((value instanceof List || value instanceof Map) && shared != null && shared.append(value, out)) {
+            return;
+        }
+        write(value, out, shared);
+    }
+
+    private static void write(Object value, StringBuilder out, Shared shared) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof String s) {
             string(s, out);
         } else if (value instanceof Boolean b) {
             out.append(b ? "true" : "false");
-        } else if (value instanceof Long || value instanceof BigInteger || value instanceof Integer) {
+        } else if (value instanceof Long l) {
+            out.append(l.longValue());
+        } else if (value instanceof BigInteger || value instanceof Integer) {
             out.append(value);
         } else if (value instanceof Double d) {
             if (Double.isNaN(d)) {
@@ -146,7 +150,7 @@ public final class FmfJson {
                 if (i > 0) {
                     out.append(',');
                 }
-                value(list.get(i), out);
+                value(list.get(i), out, shared);
             }
             out.append(']');
         } else if (value instanceof Map<?, ?> map) {
@@ -159,7 +163,7 @@ public final class FmfJson {
                 first = false;
                 string(key(entry.getKey()), out);
                 out.append(':');
-                value(entry.getValue(), out);
+                value(entry.getValue(), out, shared);
             }
             out.append('}');
         } else {

@@ -32,6 +32,17 @@ final class Merger {
         }
     }
 
+    /** Like {@link #mergeSpecial} but skipping the adjust control keys of a rule. */
+    static void mergeRule(Map<Object, Object> data, Map<?, ?> rule, List<String> control, String node,
+            Ownership owned) {
+        List<Map.Entry<?, ?>> entries = new ArrayList<>(rule.entrySet());
+        for (Map.Entry<?, ?> entry : entries) {
+            if (!control.contains(entry.getKey())) {
+                mergeKey(data, entry.getKey(), entry.getValue(), node, owned);
+            }
+        }
+    }
+
     /** A new, empty ownership for {@link #mergeSpecial}. */
     static Ownership ownership() {
         return new Ownership();

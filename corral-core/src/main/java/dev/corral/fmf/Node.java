@@ -36,11 +36,13 @@ public final class Node {
     LinkedHashMap<String, Object> own = new LinkedHashMap<>();
     LinkedHashMap<String, Object> data = new LinkedHashMap<>();
     List<KeySource> keySources = new ArrayList<>(2);
-    List<Path> sources = new ArrayList<>();
+    List<Path> sources = new ArrayList<>(2);
     final Map<String, Object> directives = new LinkedHashMap<>();
     boolean updated;
     boolean inherits;
     private List<Node> sortedChildren;
+    /** Children already in climb order (set by adjust, which keeps the order). */
+    List<Node> presorted;
     private Map<String, Object> view;
 
     Node(String name, Node parent, Tree.Root root) {
@@ -155,10 +157,14 @@ public final class Node {
 
     /** Sorts children and publishes the read-only data view; called once when the tree is complete. */
     void freeze() {
-        List<Node> sorted = new ArrayList<>(children.values());
-        if (sorted.size() > 1) {
-            sorted.sort((a, b) -> PyObjects.compareCodePoints(a.name, b.name));
+        List<Node> sorted = presorted;
+        if (sorted == null) {
+            sorted = new ArrayList<>(children.values());
+            if (sorted.size() > 1) {
+                sorted.sort((a, b) -> PyObjects.compareCodePoints(a.name, b.name));
+            }
         }
+        presorted = null;
         sortedChildren = Collections.unmodifiableList(sorted);
         view = ReadOnly.data(data);
         own = null;

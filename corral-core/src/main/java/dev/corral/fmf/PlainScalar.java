@@ -44,6 +44,9 @@ final class PlainScalar {
         if (first >= '1' && first <= '9' && allDigits(value)) {
             return Kind.INT;
         }
+        if (((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.') && !numeric(value)) {
+            return Kind.STR;
+        }
         switch (first) {
             case 't', 'T', 'f', 'F' -> {
                 if (value.length() <= 5 && BOOL.matcher(value).matches()) {
@@ -81,6 +84,19 @@ final class PlainScalar {
             }
         }
         return Kind.STR;
+    }
+
+    /** Whether every character may appear in a number or a timestamp (a quick filter before the patterns). */
+    private static boolean numeric(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '_' || c == '.'
+                    || c == '+' || c == '-' || c == ':' || c == ' ' || c == '\t' || c == 'x' || c == 'o' || c == 'b'
+                    || c == 'n' || c == 'i' || c == 'N' || c == 'I' || c == 'T' || c == 't' || c == 'Z')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allDigits(String value) {
@@ -136,7 +152,7 @@ final class PlainScalar {
                 value = new BigInteger(s.substring(2), 16);
             } else if (s.startsWith("0o")) {
                 value = new BigInteger(s.substring(2), 8);
-            } else if (s.length() < 18 && !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            } else if (s.length() < 18 && !s.isEmpty() && allDigits(s)) {
                 return sign * Long.parseLong(s);
             } else {
                 value = PyObjects.parseInt(s);

@@ -440,19 +440,21 @@ final class PyObjects {
         return s.toLowerCase(Locale.ROOT);
     }
 
-    /** Compares strings by code points, as Python does. */
+    /** Compares strings by code points, as Python does (UTF-16 order differs only around surrogates). */
     static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int x = a.codePointAt(i);
-            int y = b.codePointAt(j);
+        int length = Math.min(a.length(), b.length());
+        for (int i = 0; i < length; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
             if (x != y) {
-                return Integer.compare(x, y);
+                boolean sx = Character.isSurrogate(x);
+                boolean sy = Character.isSurrogate(y);
+                if (sx == sy) {
+                    return x - y;
+                }
+                return sx ? 1 : -1;
             }
-            i += Character.charCount(x);
-            j += Character.charCount(y);
         }
-        return Integer.compare(a.length() - i, b.length() - j);
+        return a.length() - b.length();
     }
 }

@@ -3,7 +3,6 @@ package dev.corral.fmf;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,13 +159,60 @@ public final class Tree {
      */
     public Tree adjust(Context context) {
         Objects.requireNonNull(context, "context");
-        Node copy = adjusted(top, null, context);
+        Decisions decisions = new Decisions(context);
+        Node copy = copyStructure(top, null);
+        java.util.concurrent.ForkJoinPool pool = Subtrees.pool();
+        try {
+            Subtrees.preorder(copy, node -> {
+                try {
+                    applyRules(node, decisions);
+                } catch (FmfException e) {
+                    Node.Location where = node.location(ADJUST);
+                    throw where == null ? e : e.at(root.relative(where.file()), where.line());
+                }
+            }, pool);
+        } finally {
+            pool.shutdown();
+        }
         TreeLoader.freeze(copy);
         return new Tree(root, copy);
     }
 
-    /** A copy of {@code node} and its subtree with rules applied; data is copied only when a rule applies. */
-    private Node adjusted(Node node, Node parent, Context context) {
+    /** Decisions of one adjust run, memoized per parsed rule and per rule mapping. Thread-safe. */
+    private static final class Decisions {
+        private final Context context;
+        private final Map<Rule, Decision> known = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<Object, Boolean> merging = java.util.Collections.synchronizedMap(
+                new java.util.IdentityHashMap<>());
+
+        Decisions(Context context) {
+            this.context = context;
+        }
+
+        /** Whether a rule has a key with a merge suffix, a non-string key, or an adjust key (memoized). */
+        boolean mayMerge(Map<?, ?> rule) {
+            Boolean known = merging.get(rule);
+            if (known == null) {
+                known = false;
+                for (Object key : rule.keySet()) {
+                    if (!(key instanceof String text) || !Merger.baseKey(text).equals(text)
+                            || text.equals(ADJUST)) {
+                        known = true;
+                        break;
+                    }
+                }
+                merging.put(rule, known);
+            }
+            return known;
+        }
+
+        Decision decide(Rule rule) {
+            return known.computeIfAbsent(rule, context::decide);
+        }
+    }
+
+    /** A copy of {@code node} and its subtree sharing the data (until a rule changes it) and keeping the order. */
+    private Node copyStructure(Node node, Node parent) {
         Node copy = new Node(node.name(), parent, root);
         copy.data = node.data;
         copy.sources = node.sources;
@@ -174,21 +220,25 @@ public final class Tree {
         copy.directives.putAll(node.directives);
         copy.updated = node.updated;
         copy.inherits = node.inherits;
-        Node.Location where = node.location(ADJUST);
-        try {
-            applyRules(copy, context);
-        } catch (FmfException e) {
-            throw where == null ? e : e.at(root.relative(where.file()), where.line());
-        }
-        for (Map.Entry<String, Node> child : node.children.entrySet()) {
-            copy.children.put(child.getKey(), adjusted(child.getValue(), copy, context));
+        if (!node.children.isEmpty()) {
+            java.util.IdentityHashMap<Node, Node> copies = new java.util.IdentityHashMap<>(node.children.size() * 2);
+            for (Map.Entry<String, Node> child : node.children.entrySet()) {
+                Node copied = copyStructure(child.getValue(), copy);
+                copy.children.put(child.getKey(), copied);
+                copies.put(child.getValue(), copied);
+            }
+            List<Node> sorted = new ArrayList<>(node.children().size());
+            for (Node child : node.children()) {
+                sorted.add(copies.get(child));
+            }
+            copy.presorted = sorted;
         }
         return copy;
     }
 
     /** fmf's adjust of one node: the first applied rule makes the node's data private (a deep copy). */
     @SuppressWarnings("unchecked")
-    private static void applyRules(Node node, Context context) {
+    private static void applyRules(Node node, Decisions context) {
         if (!node.data.containsKey(ADJUST)) {
             return;
         }
@@ -221,22 +271,65 @@ public final class Tree {
                 owned = Merger.ownership();
                 node.data = new LinkedHashMap<>(node.data);
                 owned.add(node.data);
-                Object copy = Merger.ownedCopy(original, owned);
-                node.data.put(ADJUST, copy);
-                rules = original instanceof Map ? List.of(copy) : (List<Object>) copy;
-                map = (Map<?, ?>) rules.get(i);
-            }
-            LinkedHashMap<Object, Object> apply = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                if (!CONTROL.contains(entry.getKey())) {
-                    apply.put(entry.getKey(), entry.getValue());
+                if (rulesMayChange(rules, i, context, node)) {
+                    Object copy = Merger.ownedCopy(original, owned);
+                    node.data.put(ADJUST, copy);
+                    rules = original instanceof Map ? List.of(copy) : (List<Object>) copy;
+                    map = (Map<?, ?>) rules.get(i);
                 }
             }
-            Merger.mergeSpecial((Map<Object, Object>) (Map<?, ?>) node.data, apply, node.name(), owned);
+            Merger.mergeRule((Map<Object, Object>) (Map<?, ?>) node.data, map, CONTROL, node.name(), owned);
             if (!proceedFlag) {
                 break;
             }
         }
+    }
+
+    /**
+     * Whether applying the rules from {@code first} on may change rule content in place, as the reference does
+     * when a rule merges (with a suffix) into a value an earlier rule has set, or touches {@code adjust} itself;
+     * only then the rules are copied first so that the node's {@code adjust} shows the same result. Conservative.
+     */
+    private static boolean rulesMayChange(List<Object> rules, int first, Decisions context, Node node) {
+        boolean later = false;
+        for (int i = first + 1; i < rules.size() && !later; i++) {
+            later = !(rules.get(i) instanceof Map<?, ?> map) || context.mayMerge(map);
+        }
+        if (!later && rules.get(first) instanceof Map<?, ?> map && !context.mayMerge(map)) {
+            return false;
+        }
+        java.util.Set<String> touched = new java.util.HashSet<>();
+        int last = later ? rules.size() : first + 1;
+        for (int i = first; i < last; i++) {
+            if (!(rules.get(i) instanceof Map<?, ?> map)) {
+                return true;
+            }
+            Rule condition = condition(map, node);
+            Object proceed = map.containsKey("continue") ? map.get("continue") : Boolean.TRUE;
+            if (!(proceed instanceof Boolean)) {
+                return true;
+            }
+            if (i > first && context.decide(condition) != Decision.TRUE) {
+                continue;
+            }
+            for (Object key : map.keySet()) {
+                if (CONTROL.contains(key)) {
+                    continue;
+                }
+                if (!(key instanceof String text)) {
+                    return true;
+                }
+                String base = Merger.baseKey(text);
+                if (base.equals(ADJUST) || (!base.equals(text) && touched.contains(base))) {
+                    return true;
+                }
+                touched.add(base);
+            }
+            if (Boolean.FALSE.equals(proceed)) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static Rule condition(Map<?, ?> rule, Node node) {

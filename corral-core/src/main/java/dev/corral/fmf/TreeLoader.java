@@ -5,11 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,20 +49,16 @@ final class TreeLoader {
     }
 
     private Tree build() {
-        long t0 = System.nanoTime();
         Node top = new Node("/", null, treeRoot);
         try {
             Scan scan = pool.invoke(new ScanTask(root, true));
-            long t1 = System.nanoTime();
             grow(top, scan);
-            long t2 = System.nanoTime();
-            inherit(top);
-            long t3 = System.nanoTime();
+            Subtrees.preorder(top, TreeLoader::inherit, pool);
             freeze(top);
-            if (System.getProperty("fmf.timing") != null) {
-                System.err.printf("scan+parse %d grow %d inherit %d freeze %d%n", (t1 - t0) / 1000000,
-                        (t2 - t1) / 1000000, (t3 - t2) / 1000000, (System.nanoTime() - t3) / 1000000);
-            }
+        } catch (FmfException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new FmfException("unable to load the tree at " + root + ": " + e, e);
         } finally {
             pool.shutdown();
         }
@@ -222,36 +215,29 @@ final class TreeLoader {
             List<String> directories = new ArrayList<>();
             Set<String> links = new HashSet<>();
             boolean nested = false;
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-                for (Path entry : entries) {
-                    String name = entry.getFileName().toString();
-                    boolean isDirectory;
-                    BasicFileAttributes attributes;
-                    try {
-                        attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    } catch (IOException e) {
-                        files.add(name);
-                        continue;
-                    }
-                    if (attributes.isSymbolicLink()) {
-                        isDirectory = Files.isDirectory(entry);
-                        if (isDirectory) {
-                            links.add(name);
-                        }
-                    } else {
-                        isDirectory = attributes.isDirectory();
-                    }
-                    if (isDirectory) {
-                        directories.add(name);
-                        if (name.equals(".fmf")) {
-                            nested = true;
-                        }
-                    } else if (name.endsWith(SUFFIX)) {
-                        files.add(name);
-                    }
-                }
-            } catch (IOException | SecurityException e) {
+            String[] entries;
+            try {
+                entries = directory.toFile().list();
+            } catch (SecurityException | UnsupportedOperationException e) {
+                entries = null;
+            }
+            if (entries == null) {
                 return new Scan(false, List.of(), List.of(), new Object[0], List.of());
+            }
+            java.io.File base = directory.toFile();
+            for (String name : entries) {
+                java.io.File entry = new java.io.File(base, name);
+                if (entry.isDirectory()) {
+                    directories.add(name);
+                    if (name.equals(".fmf")) {
+                        nested = true;
+                    }
+                    if (Files.isSymbolicLink(entry.toPath())) {
+                        links.add(name);
+                    }
+                } else if (name.endsWith(SUFFIX)) {
+                    files.add(name);
+                }
             }
             if (nested && !top) {
                 return new Scan(true, List.of(), List.of(), new Object[0], List.of());
@@ -443,16 +429,16 @@ final class TreeLoader {
             if ("/".equals(rawKey)) {
                 continue;
             }
-            int keyLine = line(map, rawKey);
             if (rawKey == null) {
-                throw new FmfException(relative(file), keyLine, "invalid key 'None'");
+                throw new FmfException(relative(file), line(map, null), "invalid key 'None'");
             }
             if (!(rawKey instanceof String key)) {
-                throw new FmfException(relative(file), keyLine, "invalid key " + PyObjects.repr(rawKey) + " in '"
+                throw new FmfException(relative(file), line(map, rawKey), "invalid key " + PyObjects.repr(rawKey) + " in '"
                         + node.name() + "': keys of fmf data must be strings");
             }
             Object value = entry.getValue();
             if (key.startsWith("/")) {
+                int keyLine = line(map, rawKey);
                 String name = lstripSlash(key);
                 int slash = name.indexOf('/');
                 if (slash > 0) {
@@ -507,6 +493,7 @@ final class TreeLoader {
 
     // ---------------------------------------------------------------- inherit
 
+    /** fmf's inheritance for one node; its parent is done. */
     @SuppressWarnings("unchecked")
     private static void inherit(Node node) {
         Node parent = node.parent();
@@ -534,8 +521,5 @@ final class TreeLoader {
             }
         }
         node.data = (LinkedHashMap<String, Object>) (LinkedHashMap<?, ?>) data;
-        for (Node child : node.children.values()) {
-            inherit(child);
-        }
     }
 }

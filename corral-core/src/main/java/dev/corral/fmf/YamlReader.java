@@ -1,21 +1,16 @@
 package dev.corral.fmf;
 
-import java.math.BigInteger;
 import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -134,7 +129,11 @@ final class YamlReader {
                     }
                     List<Object> list = new ArrayList<>(sequence.getValue().size());
                     done.put(node, list);
+                    boolean flow = sequence.getFlowStyle() == FlowStyle.FLOW;
                     for (Node item : sequence.getValue()) {
+                        if (flow) {
+                            checkFlowScalar(item);
+                        }
                         list.add(construct(item));
                     }
                     yield list;
@@ -146,11 +145,28 @@ final class YamlReader {
                     }
                     YamlMap map = new YamlMap();
                     done.put(node, map);
+                    if (mapping.getFlowStyle() == FlowStyle.FLOW) {
+                        for (NodeTuple tuple : mapping.getValue()) {
+                            checkFlowScalar(tuple.getKeyNode());
+                            checkFlowScalar(tuple.getValueNode());
+                        }
+                    }
                     fill(map, mapping);
                     yield map;
                 }
                 default -> throw error(node, "unsupported YAML node");
             };
+        }
+
+        /**
+         * The reference's scanner (libyaml) refuses a plain scalar holding {@code :} inside {@code [...]} or
+         * {@code {...}}; the YAML 1.2 parser used here would accept it.
+         */
+        private void checkFlowScalar(Node node) {
+            if (node instanceof ScalarNode scalar && scalar.isPlain() && scalar.getValue().indexOf(':') >= 0) {
+                throw error(node, "while scanning a plain scalar: found unexpected ':' (quote values with a colon"
+                        + " inside [...] or {...})");
+            }
         }
 
         private void fill(YamlMap map, MappingNode mapping) {

@@ -48,6 +48,13 @@ public interface RunListener {
     default void machineRebooting(String target, String machineId, String test) {
     }
 
+    /**
+     * A machine is back after a reboot for a test (follows {@link #machineRebooting}); {@code took} is the time
+     * from the reboot request until the machine answered again.
+     */
+    default void machineRebooted(String target, String machineId, String test, Duration took) {
+    }
+
     /** The run ended; every result has been journaled. */
     default void runFinished(boolean interrupted) {
     }

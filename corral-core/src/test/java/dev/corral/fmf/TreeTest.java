@@ -137,6 +137,27 @@ class TreeTest {
     }
 
     @Test
+    void theFirstErrorInTreeOrderIsReported() throws IOException {
+        write(".fmf/version", "1");
+        write("main.fmf", "tag: [a]\nx: 1\n");
+        for (int i = 0; i < 20; i++) {
+            write(String.format("d%02d/main.fmf", i), i % 5 == 3 ? "tag-: a\n" : "test: t\n");
+            write(String.format("d%02d/sub/main.fmf", i), "x~: '/1/2/'\n");
+        }
+        for (int run = 0; run < 5; run++) {
+            assertThatThrownBy(() -> Tree.load(dir)).hasMessage("d00/sub/main.fmf:1: cannot merge key 'x' in"
+                    + " /d00/sub: wrong type");
+        }
+        write("main.fmf", "tag: [a]\nx: 1\nadjust: {when: a == b, continue: 1}\n");
+        for (int i = 0; i < 20; i++) {
+            write(String.format("d%02d/main.fmf", i), "test: t\n");
+            write(String.format("d%02d/sub/main.fmf", i), i == 7 ? "adjust: [1]\n" : "test: u\n");
+        }
+        Tree tree = Tree.load(dir);
+        assertThatThrownBy(() -> tree.adjust(Context.empty())).hasMessageStartingWith("main.fmf:3:");
+    }
+
+    @Test
     void yamlErrorsNameTheFileAndLine() throws IOException {
         write(".fmf/version", "1");
         write("tests/main.fmf", "summary: a\n/t:\n    test: a\n    test: b\n");
@@ -296,6 +317,30 @@ class TreeTest {
         assertThat(data(nothing, "/t")).containsEntry("tag", List.of("base", "never"));
         Tree centos = tree.adjust(Context.parse("distro=CentOS-8"));
         assertThat(data(centos, "/u")).containsEntry("enabled", false);
+    }
+
+    @Test
+    void adjustKeepsTheReferenceAliasingOfRuleValues() throws IOException {
+        Tree tree = tree("""
+                adjust:
+                  - when: distro == fedora
+                    env: {A: 1}
+                  - when: distro == fedora
+                    env+: {B: 2}
+                  - when: distro == fedora
+                    list: [{x: 1}]
+                    list+: {y: 2}
+                """);
+        Map<String, Object> data = tree.adjust(Context.parse("distro=fedora")).rootNode().data();
+        assertThat(data.get("env")).isEqualTo(Map.of("A", 1L, "B", 2L));
+        // the reference merges in place into the value the first rule set, so the rule shows it too
+        List<?> rules = (List<?>) data.get("adjust");
+        assertThat(((Map<?, ?>) rules.get(0)).get("env")).isEqualTo(Map.of("A", 1L, "B", 2L));
+        assertThat(((Map<?, ?>) rules.get(2)).get("list")).isEqualTo(List.of(Map.of("x", 1L, "y", 2L)));
+        assertThat(data.get("list")).isEqualTo(List.of(Map.of("x", 1L, "y", 2L)));
+        Map<String, Object> original = tree.rootNode().data();
+        assertThat(((Map<?, ?>) ((List<?>) original.get("adjust")).get(0)).get("env")).isEqualTo(Map.of("A", 1L));
+        assertThat(original).doesNotContainKey("env");
     }
 
     @Test
