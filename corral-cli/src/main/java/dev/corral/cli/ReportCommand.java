@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import dev.corral.report.Reports;
 import dev.corral.report.console.ConsoleReport;
+import dev.corral.report.html.HtmlReport;
 import dev.corral.report.junit.JUnitXml;
 import dev.corral.report.tmt.TmtResultsYaml;
 import dev.corral.results.ResultsDir;
@@ -38,6 +39,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--yaml", paramLabel = "FILE", description = "Also write tmt's results.yaml to FILE.")
     Path yaml;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write the single-file HTML report to FILE.")
+    Path html;
+
     @Override
     public Integer call() {
         ResultsDir results = ResultsDir.open(dir);
@@ -47,6 +51,9 @@ final class ReportCommand implements Callable<Integer> {
         }
         if (yaml != null) {
             TmtResultsYaml.write(yaml, all);
+        }
+        if (html != null) {
+            HtmlReport.write(results, all, html);
         }
         Duration took = wallTime(results, all);
         spec.commandLine().getOut().print(ConsoleReport.summary(all, took, results.path()));

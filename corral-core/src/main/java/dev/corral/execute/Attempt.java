@@ -284,8 +284,11 @@ final class Attempt {
             return false;
         }
         log.info("{}: {} by {}, rebooting ({})", machine.id(), why, test.name(), hard ? "hard" : "soft");
+        long started = System.nanoTime();
+        invocation.reboots().rebooting();
         try {
             machine.reboot(hard, deadline.min(timeout != null ? timeout : REBOOT_LIMIT));
+            invocation.reboots().rebooted(Duration.ofNanos(System.nanoTime() - started));
         } catch (UnsupportedOperationException e) {
             problems.add(why + " but machine " + machine.id() + " cannot reboot");
             return false;

@@ -25,11 +25,12 @@ import org.apiguardian.api.API;
  * @param context         the fmf context, for {@code metadata.yaml} and the result
  * @param resultsDir      the local results directory; the attempt's files go below it
  * @param runId           the run's id ({@code TMT_TEST_ITERATION_ID} is {@code <runId>-<serial>}), or {@code null}
+ * @param reboots         told about the machine's reboots for this test
  */
 @API(status = API.Status.EXPERIMENTAL)
 public record Invocation(PreparedMachine machine, TestCase test, int serialNumber, int attempt, String target,
                          PlanEnvironment planEnvironment, Map<String, List<String>> context, Path resultsDir,
-                         RunId runId) {
+                         RunId runId, RebootObserver reboots) {
 
     public Invocation {
         Objects.requireNonNull(machine, "machine must not be null");
@@ -37,6 +38,7 @@ public record Invocation(PreparedMachine machine, TestCase test, int serialNumbe
         Objects.requireNonNull(target, "target must not be null");
         Objects.requireNonNull(planEnvironment, "planEnvironment must not be null");
         Objects.requireNonNull(resultsDir, "resultsDir must not be null");
+        reboots = reboots == null ? RebootObserver.NONE : reboots;
         if (serialNumber < 1) {
             throw new IllegalArgumentException("serialNumber must be >= 1, was " + serialNumber);
         }
@@ -65,6 +67,7 @@ public record Invocation(PreparedMachine machine, TestCase test, int serialNumbe
         private PlanEnvironment planEnvironment = PlanEnvironment.empty();
         private final Map<String, List<String>> context = new LinkedHashMap<>();
         private RunId runId;
+        private RebootObserver reboots;
 
         private Builder(PreparedMachine machine, TestCase test, int serialNumber, Path resultsDir) {
             this.machine = machine;
@@ -103,9 +106,15 @@ public record Invocation(PreparedMachine machine, TestCase test, int serialNumbe
             return this;
         }
 
+        /** Told when the machine reboots for the test. */
+        public Builder reboots(RebootObserver observer) {
+            this.reboots = observer;
+            return this;
+        }
+
         public Invocation build() {
             return new Invocation(machine, test, serialNumber, attempt, target, planEnvironment, context, resultsDir,
-                    runId);
+                    runId, reboots);
         }
     }
 }

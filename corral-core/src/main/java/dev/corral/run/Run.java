@@ -20,6 +20,7 @@ import dev.corral.execute.PlanEnvironment;
 import dev.corral.machine.ProvisionContext;
 import dev.corral.machine.Provisioner;
 import dev.corral.report.Reports;
+import dev.corral.report.timeline.MachineEventLog;
 import dev.corral.results.Journal;
 import dev.corral.results.Outcome;
 import dev.corral.results.ResultsDir;
@@ -175,16 +176,19 @@ public final class Run {
                                Map<String, TmtRunner.PlanRun> plans, RunId runId, List<String> seen) {
         boolean interrupted = false;
         ProvisioningFailedException failed = null;
-        try (Journal journal = dir.openJournal()) {
+        try (Journal journal = dir.openJournal(); MachineEventLog machines = MachineEventLog.open(dir)) {
+            List<RunListener> all = new ArrayList<>(listeners);
+            all.add(machines);
+            RunListener listener = RunListener.all(all);
             Dispatcher.Builder dispatcher = Dispatcher.builder()
-                    .runner(new TmtRunner(plans, dir.path(), runId))
+                    .runner(new TmtRunner(plans, dir.path(), runId, listener))
                     .sink(journal::append)
                     .policy(policy)
                     .rerunFailed(rerunFailed)
                     .maxAttempts(maxAttempts)
                     .history(dir.path().toAbsolutePath().getParent());
             scheduled.forEach(dispatcher::target);
-            listeners.forEach(dispatcher::listener);
+            all.forEach(dispatcher::listener);
             try {
                 interrupted = dispatcher.build().run().interrupted();
             } catch (ProvisioningFailedException e) {

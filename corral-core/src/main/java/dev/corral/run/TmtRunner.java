@@ -1,6 +1,7 @@
 package dev.corral.run;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,10 +10,12 @@ import dev.corral.RunId;
 import dev.corral.execute.Invocation;
 import dev.corral.execute.PlanEnvironment;
 import dev.corral.execute.PreparedMachine;
+import dev.corral.execute.RebootObserver;
 import dev.corral.execute.TestInvoker;
 import dev.corral.machine.Machine;
 import dev.corral.results.TestResult;
 import dev.corral.schedule.MachineSession;
+import dev.corral.schedule.RunListener;
 import dev.corral.schedule.ScheduledTest;
 import dev.corral.schedule.TestRunner;
 
@@ -25,6 +28,7 @@ final class TmtRunner implements TestRunner {
     private final Path resultsDir;
     private final RunId runId;
     private final TestInvoker invoker = new TestInvoker();
+    private final RunListener listener;
 
     /** The tree and plan environment of one scheduler target. */
     record PlanRun(Path tree, PlanEnvironment environment) {
@@ -34,7 +38,8 @@ final class TmtRunner implements TestRunner {
         }
     }
 
-    TmtRunner(Map<String, PlanRun> plans, Path resultsDir, RunId runId) {
+    TmtRunner(Map<String, PlanRun> plans, Path resultsDir, RunId runId, RunListener listener) {
+        this.listener = listener;
         this.plans = Map.copyOf(plans);
         this.resultsDir = resultsDir;
         this.runId = runId;
@@ -77,6 +82,17 @@ final class TmtRunner implements TestRunner {
                     .planEnvironment(plan.environment())
                     .context(test.context())
                     .runId(runId)
+                    .reboots(new RebootObserver() {
+                        @Override
+                        public void rebooting() {
+                            listener.machineRebooting(test.target(), machine().id(), test.name());
+                        }
+
+                        @Override
+                        public void rebooted(Duration took) {
+                            listener.machineRebooted(test.target(), machine().id(), test.name(), took);
+                        }
+                    })
                     .build();
             return invoker.invoke(invocation, deadline).main();
         }

@@ -73,6 +73,11 @@ final class Listeners implements RunListener {
     }
 
     @Override
+    public void machineRebooted(String target, String machineId, String test, Duration took) {
+        each("machineRebooted", l -> l.machineRebooted(target, machineId, test, took));
+    }
+
+    @Override
     public void runFinished(boolean interrupted) {
         each("runFinished", l -> l.runFinished(interrupted));
     }

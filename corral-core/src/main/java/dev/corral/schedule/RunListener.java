@@ -16,6 +16,11 @@ import org.apiguardian.api.API;
 @API(status = API.Status.EXPERIMENTAL)
 public interface RunListener {
 
+    /** One listener that forwards every event to each of {@code listeners} in order, logging their failures. */
+    static RunListener all(java.util.List<RunListener> listeners) {
+        return new Listeners(listeners);
+    }
+
     /** The run starts with this many tests over all targets. */
     default void runStarted(int tests) {
     }

@@ -101,7 +101,9 @@ public abstract class AbstractProtocolContract {
         Files.writeString(tree.resolve(".git/HEAD"), "ref: refs/heads/main\n");
         Files.createDirectories(tree.resolve(".fmf"));
         Files.writeString(tree.resolve(".fmf/version"), "1\n");
-        prepared = prepare(provision(tmp.resolve("backend")));
+        Machine machine = provision(tmp.resolve("backend"));
+        // the default machine stands for hosts that cannot reboot; reboot cases ask for provisionRebootable
+        prepared = prepare(machine.can(Capability.REBOOT) ? new WithoutReboot(machine) : machine);
     }
 
     @AfterEach

@@ -19,11 +19,29 @@ import java.util.regex.Pattern;
  * <p>The command runs in a new session ({@code setsid}) whose id, which is also its process group, the wrapper
  * prints as the first line of standard output; killing that group from another {@code podman exec} kills the
  * command's whole process tree inside the container. The wrapper itself stays outside the group and exits with
- * the command's status ({@code 128 + n} for signal {@code n}).
+ * the command's status ({@code 128 + n} for signal {@code n}). Every process of the command inherits
+ * {@value #TOKEN}, so that {@link #KILL} also finds the daemons that left the session.
  */
 final class ExecWrapper {
     /** Exit status of the wrapper when the environment header was cut short (the host client died). */
     static final int HEADER_CUT = 126;
+
+    /** Variable every process of a command inherits, so that daemons that left its session can be found. */
+    static final String TOKEN = "CORRAL_EXEC_TOKEN";
+
+    /**
+     * Kills a command's process group ({@code $1}) and every process still carrying its token ({@code $2}): a
+     * daemon that called {@code setsid} has left the group but not its environment.
+     */
+    static final String KILL = """
+            kill -KILL -"$1" 2>/dev/null
+            for f in /proc/[0-9]*/environ; do
+              if tr '\\000' '\\n' < "$f" 2>/dev/null | grep -qx "CORRAL_EXEC_TOKEN=$2"; then
+                p=${f#/proc/}; kill -KILL "${p%/environ}" 2>/dev/null
+              fi
+            done
+            :
+            """;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 

@@ -6,8 +6,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +83,10 @@ final class Invocation {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        byte[] header = ExecWrapper.header(request.env());
+        String token = UUID.randomUUID().toString();
+        Map<String, String> env = new LinkedHashMap<>(request.env());
+        env.put(ExecWrapper.TOKEN, token);
+        byte[] header = ExecWrapper.header(env);
         List<String> args = new ArrayList<>();
         args.add("exec");
         args.add("-i");
@@ -112,12 +117,12 @@ final class Invocation {
         try {
             exited = PodmanCli.waitFor(process, deadline);
         } catch (InterruptedException e) {
-            kill(cli, container, process, pgid, log);
+            kill(cli, container, process, pgid, token, log);
             drain(List.of(out, err, feeder), log);
             throw e;
         }
         if (!exited) {
-            kill(cli, container, process, pgid, log);
+            kill(cli, container, process, pgid, token, log);
         }
         drain(List.of(out, err, feeder), log);
         return new Ending(process.isAlive() ? -1 : process.exitValue(), !exited, Duration.ofNanos(System.nanoTime() - started));
@@ -192,13 +197,14 @@ final class Invocation {
      * Kills the command's process group inside the container, then the client. Uninterruptible; keeps the
      * caller's interrupt flag.
      */
-    private static void kill(PodmanCli cli, String container, Process process, CompletableFuture<Long> pgid, Logger log) {
+    private static void kill(PodmanCli cli, String container, Process process, CompletableFuture<Long> pgid,
+                             String token, Logger log) {
         boolean interrupted = Thread.interrupted();
         try {
             Long group = awaitGroup(process, pgid);
             if (group != null) {
                 PodmanCli.Result r = cli.runToEnd(PodmanCli.CLEANUP_LIMIT,
-                        List.of("exec", container, "sh", "-c", "kill -KILL -\"$1\" 2>/dev/null; :", "corral-kill", group.toString()));
+                        List.of("exec", container, "sh", "-c", ExecWrapper.KILL, "corral-kill", group.toString(), token));
                 if (!r.ok()) {
                     log.debug("killing process group {} in {} failed: {}", group, container, r.message());
                 }
