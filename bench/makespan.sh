@@ -5,5 +5,5 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cp="$("$here/classpath.sh")"
-exec "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -Xmx512m -cp "$cp" \
+exec "$("$here/../scripts/find-jdk")/bin/java" -Xmx512m -cp "$cp" \
     dev.corral.schedule.simulation.MakespanBenchmark "$@"

@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 import dev.corral.CorralException;
 import dev.corral.Deadline;
 import dev.corral.RunId;
+import dev.corral.cleanup.Cleanup;
+import dev.corral.machine.RunRegistry;
 import dev.corral.execute.PlanEnvironment;
 import dev.corral.machine.ProvisionContext;
 import dev.corral.machine.Provisioner;
@@ -78,6 +80,7 @@ public final class Run {
     private final int rerunFailed;
     private final int maxAttempts;
     private final Consumer<String> warnings;
+    private final Cleanup cleanup;
 
     private Run(Builder b) {
         this.tree = b.tree;
@@ -92,6 +95,7 @@ public final class Run {
         this.rerunFailed = b.rerunFailed;
         this.maxAttempts = b.maxAttempts;
         this.warnings = b.warnings;
+        this.cleanup = b.cleanup != null ? b.cleanup : Cleanup.standard();
     }
 
     /** A new builder. */
@@ -128,6 +132,18 @@ public final class Run {
             dir = resultsDir != null ? ResultsDir.at(resultsDir) : ResultsDir.create(resultsRoot, runId);
         }
         ProvisionContext context = new ProvisionContext(runId, dir.path().resolve("machines"));
+        RunRegistry.Registration live = cleanup.registry().register(runId);
+        try {
+            reapDeadRuns(dir.path().toAbsolutePath().getParent(), runId);
+            return execute(dir, runId, context, discovered, earlier, rerun, seen);
+        } finally {
+            live.close();
+        }
+    }
+
+    private RunReport execute(ResultsDir dir, RunId runId, ProvisionContext context,
+                              Map<TargetSpec, List<DiscoveryResult>> discovered, RunResults earlier,
+                              Map<String, Set<String>> rerun, List<String> seen) {
 
         List<Target> scheduled = new ArrayList<>();
         Map<String, TmtRunner.PlanRun> plans = new HashMap<>();
@@ -169,6 +185,41 @@ public final class Run {
             return dispatch(dir, info, scheduled, plans, runId, seen);
         } finally {
             provisioners.forEach(Provisioner::close);
+        }
+    }
+
+    /**
+     * Removes what earlier runs under the same results root left behind when they were killed: their
+     * {@code run.json} still says running, and no process holds their lock.
+     */
+    private void reapDeadRuns(Path root, RunId self) throws InterruptedException {
+        List<RunId> dead = new ArrayList<>();
+        List<ResultsDir> dirs = new ArrayList<>();
+        try (var entries = java.nio.file.Files.newDirectoryStream(root, "run-*")) {
+            for (Path entry : entries) {
+                try {
+                    ResultsDir other = ResultsDir.open(entry);
+                    RunInfo info = other.readRunInfo();
+                    if (info.status() == RunInfo.Status.RUNNING && !info.id().equals(self)
+                            && !cleanup.registry().isLive(info.id())) {
+                        dead.add(info.id());
+                        dirs.add(other);
+                    }
+                } catch (CorralException unreadable) {
+                    // not a results directory of ours, or one being created: leave it alone
+                }
+            }
+        } catch (java.io.IOException e) {
+            return;
+        }
+        if (dead.isEmpty()) {
+            return;
+        }
+        Cleanup.Report report = cleanup.runs(dead, false, Deadline.after(Duration.ofMinutes(2)));
+        report.removed().forEach(r -> warnings.accept("removed leftover of a killed run: " + r));
+        report.failed().forEach(f -> warnings.accept("could not clean up after a killed run: " + f));
+        for (ResultsDir other : dirs) {
+            other.writeRunInfo(other.readRunInfo().ended(RunInfo.Status.INTERRUPTED));
         }
     }
 
@@ -291,8 +342,18 @@ public final class Run {
         private int rerunFailed;
         private int maxAttempts = 2;
         private Consumer<String> warnings = w -> { };
+        private Cleanup cleanup;
 
         private Builder() {
+        }
+
+        /**
+         * How the run registers itself as live and removes what killed runs under the same results root left
+         * behind; default {@link Cleanup#standard()}.
+         */
+        public Builder cleanup(Cleanup reaping) {
+            this.cleanup = Objects.requireNonNull(reaping, "cleanup must not be null");
+            return this;
         }
 
         /** The FMF tree (its root or a directory inside it); default: the current directory. */

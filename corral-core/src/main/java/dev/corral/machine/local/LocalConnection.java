@@ -45,10 +45,12 @@ final class LocalConnection implements Connection {
 
     private final LocalMachine machine;
     private final String setsid;
+    private final String tokenPrefix;
     private final Logger log;
     private final Set<Running> running = ConcurrentHashMap.newKeySet();
 
-    LocalConnection(LocalMachine machine, String setsid, Logger log) {
+    LocalConnection(LocalMachine machine, String tokenPrefix, String setsid, Logger log) {
+        this.tokenPrefix = tokenPrefix;
         this.machine = machine;
         this.setsid = setsid;
         this.log = log;
@@ -60,7 +62,7 @@ final class LocalConnection implements Connection {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        String token = UUID.randomUUID().toString();
+        String token = tokenPrefix + UUID.randomUUID();
         List<String> argv = new ArrayList<>(command.argv().size() + 2);
         argv.add(setsid);
         argv.add("--wait");

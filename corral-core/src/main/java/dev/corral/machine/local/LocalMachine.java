@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 
 import dev.corral.Deadline;
+import dev.corral.RunId;
 import dev.corral.machine.Capability;
 import dev.corral.machine.Connection;
 import dev.corral.machine.Machine;
@@ -29,13 +30,13 @@ final class LocalMachine implements Machine {
     private final Logger log;
     private volatile boolean closed;
 
-    LocalMachine(String id, Path workDir, String setsid, Set<Capability> capabilities, Runnable onClose) {
+    LocalMachine(String id, RunId runId, Path workDir, String setsid, Set<Capability> capabilities, Runnable onClose) {
         this.id = id;
         this.workDir = workDir.toAbsolutePath().normalize();
         this.capabilities = Set.copyOf(capabilities);
         this.onClose = onClose;
         this.log = LoggerFactory.getLogger("corral.machine.local." + id);
-        this.connection = new LocalConnection(this, setsid, log);
+        this.connection = new LocalConnection(this, ProcessReaper.tokenPrefix(runId), setsid, log);
     }
 
     @Override

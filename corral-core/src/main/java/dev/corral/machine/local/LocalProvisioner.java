@@ -17,6 +17,7 @@ import dev.corral.machine.Capability;
 import dev.corral.machine.Machine;
 import dev.corral.machine.ProvisionContext;
 import dev.corral.machine.ProvisionException;
+import dev.corral.machine.RunRegistry;
 import dev.corral.machine.Provisioner;
 
 import org.apiguardian.api.API;
@@ -50,6 +51,7 @@ public final class LocalProvisioner implements Provisioner {
     private final AtomicInteger sequence = new AtomicInteger();
     private final Set<LocalMachine> live = ConcurrentHashMap.newKeySet();
     private final String setsid;
+    private final RunRegistry.Registration registration;
     private volatile boolean closed;
 
     /**
@@ -62,6 +64,7 @@ public final class LocalProvisioner implements Provisioner {
             throw new IllegalArgumentException("local slots must be at least 1, was " + slots);
         }
         this.context = context;
+        this.registration = RunRegistry.standard().register(context.runId());
         this.slots = slots;
         this.free = new Semaphore(slots, true);
         this.setsid = SETSID_CANDIDATES.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst()
@@ -100,7 +103,7 @@ public final class LocalProvisioner implements Provisioner {
             throw new ProvisionException("cannot create the work directory " + workDir + " of " + id + ": " + e, e);
         }
         LocalMachine[] self = new LocalMachine[1];
-        LocalMachine machine = new LocalMachine(id, workDir, setsid, capabilities(), () -> {
+        LocalMachine machine = new LocalMachine(id, context.runId(), workDir, setsid, capabilities(), () -> {
             live.remove(self[0]);
             free.release();
         });
@@ -124,6 +127,7 @@ public final class LocalProvisioner implements Provisioner {
         for (LocalMachine machine : live) {
             machine.close();
         }
+        registration.close();
     }
 
     private static Set<Capability> capabilities() {

@@ -5,12 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+
+import dev.corral.RunId;
 
 import org.slf4j.Logger;
 
@@ -55,6 +60,77 @@ final class ProcessReaper {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The start of every token of a run's commands: {@code <run id>.}, so a whole run can be found. */
+    static String tokenPrefix(RunId run) {
+        return run.value() + ".";
+    }
+
+    /**
+     * The runs that have processes here: run ids found in {@value #TOKEN_VARIABLE} of live processes (not this
+     * JVM or its ancestors).
+     */
+    static Map<RunId, Set<Long>> processesByRun() {
+        byte[] marker = (TOKEN_VARIABLE + "=").getBytes(StandardCharsets.UTF_8);
+        Set<Long> untouchable = untouchable();
+        Map<RunId, Set<Long>> runs = new HashMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!isNumber(name) || untouchable.contains(Long.parseLong(name)) || isZombieOrGone(Long.parseLong(name))) {
+                    continue;
+                }
+                String run = tokenRun(entry, marker);
+                if (run != null) {
+                    try {
+                        runs.computeIfAbsent(new RunId(run), r -> new HashSet<>()).add(Long.parseLong(name));
+                    } catch (IllegalArgumentException notOurs) {
+                        // a token that is not a run id: not a Corral process of a known run
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: nothing to find
+        }
+        return runs;
+    }
+
+    /** Kills processes by pid (SIGKILL), skipping this JVM and its ancestors; returns how many were signalled. */
+    static int kill(Set<Long> pids) {
+        Set<Long> untouchable = untouchable();
+        int signalled = 0;
+        for (long pid : pids) {
+            if (!untouchable.contains(pid)) {
+                Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+                if (handle.isPresent() && handle.get().destroyForcibly()) {
+                    signalled++;
+                }
+            }
+        }
+        return signalled;
+    }
+
+    /** The run id in a process's token ({@code CORRAL_TEST_TOKEN=<run>.<uuid>}), or {@code null}. */
+    private static String tokenRun(Path procEntry, byte[] marker) {
+        byte[] environ;
+        try {
+            environ = Files.readAllBytes(procEntry.resolve("environ"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        int start = 0;
+        for (int i = 0; i <= environ.length; i++) {
+            if (i == environ.length || environ[i] == 0) {
+                if (i - start > marker.length && Arrays.equals(environ, start, start + marker.length, marker, 0, marker.length)) {
+                    String value = new String(environ, start + marker.length, i - start - marker.length, StandardCharsets.UTF_8);
+                    int dot = value.indexOf('.');
+                    return dot > 0 ? value.substring(0, dot) : null;
+                }
+                start = i + 1;
+            }
+        }
+        return null;
     }
 
     private static int killAll(Process root, long rootStartTicks, String token, Logger log) {

@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 import dev.corral.CorralException;
 import dev.corral.Deadline;
 import dev.corral.RunId;
+import dev.corral.machine.Reaper;
 
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * }</pre>
  */
 @API(status = API.Status.EXPERIMENTAL)
-public final class PodmanCleanup {
+public final class PodmanCleanup implements Reaper {
     private static final Logger LOG = LoggerFactory.getLogger(PodmanCleanup.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -57,6 +58,19 @@ public final class PodmanCleanup {
     /** The containers of every run. */
     public List<LabelledContainer> listAll(Deadline deadline) throws InterruptedException {
         return query(RunId.labelKey(), deadline);
+    }
+
+    @Override
+    public String kind() {
+        return "podman containers";
+    }
+
+    @Override
+    public List<String> reap(Predicate<RunId> dead, boolean dryRun, Deadline deadline) throws InterruptedException {
+        List<LabelledContainer> containers = dryRun
+                ? listAll(deadline).stream().filter(c -> dead.test(c.run())).toList()
+                : removeAll(dead, deadline);
+        return containers.stream().map(c -> "container " + c.name() + " (" + c.state() + ") of run " + c.run()).toList();
     }
 
     /**

@@ -25,6 +25,7 @@ import dev.corral.machine.Capability;
 import dev.corral.machine.Machine;
 import dev.corral.machine.ProvisionContext;
 import dev.corral.machine.ProvisionException;
+import dev.corral.machine.RunRegistry;
 import dev.corral.machine.Provisioner;
 
 import org.apiguardian.api.API;
@@ -76,7 +77,8 @@ public final class PodmanProvisioner implements Provisioner {
     private static final Map<RunId, AtomicInteger> SEQUENCES = new ConcurrentHashMap<>();
 
     private final AtomicInteger sequence;
-    private final Set<PodmanMachine> live = ConcurrentHashMap.newKeySet();
+    private final Set<PodmanMachine> machinesHeld = ConcurrentHashMap.newKeySet();
+    private final RunRegistry.Registration live;
     private volatile boolean closed;
 
     /**
@@ -92,6 +94,7 @@ public final class PodmanProvisioner implements Provisioner {
         this.spec = Objects.requireNonNull(spec, "spec must not be null");
         this.cli = Objects.requireNonNull(cli, "cli must not be null");
         this.sequence = SEQUENCES.computeIfAbsent(context.runId(), run -> new AtomicInteger());
+        this.live = RunRegistry.standard().register(context.runId());
     }
 
     @Override
@@ -136,8 +139,8 @@ public final class PodmanProvisioner implements Provisioner {
             if (uid == 0) {
                 capabilities.add(Capability.ROOT);
             }
-            PodmanMachine machine = new PodmanMachine(id, name, spec.systemd(), WORK_DIR, capabilities, cli, log, live::remove);
-            live.add(machine);
+            PodmanMachine machine = new PodmanMachine(id, name, spec.systemd(), WORK_DIR, capabilities, cli, log, machinesHeld::remove);
+            machinesHeld.add(machine);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             note(provisionLog, "ready after " + took.toMillis() + " ms, uid " + uid);
             log.debug("container {} ready after {} ms", name, took.toMillis());
@@ -221,12 +224,10 @@ public final class PodmanProvisioner implements Provisioner {
     @Override
     public void close() {
         closed = true;
-        List<PodmanMachine> machines = new ArrayList<>(live);
-        if (machines.isEmpty()) {
-            return;
-        }
+        List<PodmanMachine> machines = new ArrayList<>(machinesHeld);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             machines.forEach(m -> pool.execute(m::close));
         }
+        live.close();
     }
 }
