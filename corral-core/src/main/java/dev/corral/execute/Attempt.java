@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
+import dev.corral.files.FileTrees;
 import dev.corral.machine.Capability;
 import dev.corral.machine.Command;
 import dev.corral.machine.CommandFailedException;
@@ -38,6 +40,8 @@ final class Attempt {
     static final int TIMEOUT_EXIT_CODE = 124;
     /** Limit for each step around the test: setting up, collecting, cleaning. */
     private static final Duration STEP_LIMIT = Duration.ofMinutes(5);
+    /** The plan environment file as the test left it, copied into the test's directory by the wrapper. */
+    private static final String PLAN_ENVIRONMENT_SNAPSHOT = "plan-environment.snapshot";
     /** How long a reboot may take when the test did not say ({@code tmt-reboot -t}). */
     private static final Duration REBOOT_LIMIT = Duration.ofMinutes(10);
 
@@ -98,8 +102,9 @@ final class Attempt {
         if (end == null) {
             end = Instant.now();
         }
+        // the test's directory stays on the machine until the machine is released: removing it would cost
+        // one more command per test
         List<TestResult> results = new ResultExtractor(snapshot()).extract();
-        cleanUp();
         return new InvocationResult(test.name(), results, isAbortRequested(), relativeDir);
     }
 
@@ -157,14 +162,27 @@ final class Attempt {
         return parts.isEmpty() ? prepared.treeDir() : prepared.treeDir() + "/" + String.join("/", parts);
     }
 
+    /** Puts the test's directory on the machine in one transfer: {@code data/}, metadata, the test script. */
     private void setUp() throws InterruptedException {
-        Connection connection = machine.connection();
-        Deadline limit = deadline.min(STEP_LIMIT);
-        RemoteFiles.mkdirs(connection, limit, remoteDir + "/data");
-        RemoteFiles.write(connection, remoteDir + "/metadata.yaml", MetadataFile.render(test, invocation.context()),
-                "644", limit);
         String inner = test.framework() == Framework.SHELL ? "set -eo pipefail; " + test.test() : test.test();
-        RemoteFiles.write(connection, testScript(), inner.endsWith("\n") ? inner : inner + "\n", "755", limit);
+        Path stage;
+        try {
+            stage = Files.createTempDirectory("corral-test-");
+        } catch (IOException e) {
+            throw new CorralException("cannot create a staging directory: " + e.getMessage(), e);
+        }
+        try {
+            Files.createDirectory(stage.resolve("data"));
+            Files.writeString(stage.resolve("metadata.yaml"), MetadataFile.render(test, invocation.context()));
+            Path script = stage.resolve("test.sh");
+            Files.writeString(script, inner.endsWith("\n") ? inner : inner + "\n");
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+            machine.connection().upload(stage, remoteDir, deadline.min(STEP_LIMIT));
+        } catch (IOException e) {
+            throw new CorralException("cannot stage the test " + test.name() + ": " + e.getMessage(), e);
+        } finally {
+            FileTrees.deleteQuietly(stage);
+        }
     }
 
     private String testScript() {
@@ -249,6 +267,16 @@ final class Attempt {
     }
 
     private void readPlanEnvironment() throws InterruptedException {
+        Path snapshot = localDir.resolve(PLAN_ENVIRONMENT_SNAPSHOT);
+        if (collected && Files.exists(snapshot)) {
+            try {
+                prepared.mergePlanEnvironment(Files.readString(snapshot, StandardCharsets.UTF_8), invocation.planEnvironment());
+                Files.delete(snapshot);
+                return;
+            } catch (IOException e) {
+                log.debug("{}: cannot read {}: {}; reading the machine's file", machine.id(), snapshot, e.getMessage());
+            }
+        }
         try {
             prepared.readPlanEnvironment(invocation.planEnvironment(), Deadline.after(STEP_LIMIT));
         } catch (CommandFailedException e) {
@@ -314,17 +342,6 @@ final class Attempt {
                 .orElse(results.getFirst());
         return new MachineLostException("machine " + machine.id() + " lost while running " + test.name() + ": "
                 + message, cause, partial);
-    }
-
-    private void cleanUp() throws InterruptedException {
-        if (!collected) {
-            return; // keep what the machine has, it was not copied
-        }
-        try {
-            RemoteFiles.remove(machine.connection(), remoteDir, Deadline.after(STEP_LIMIT));
-        } catch (CorralException e) {
-            log.debug("{}: cannot remove {}: {}", machine.id(), remoteDir, e.getMessage());
-        }
     }
 
     private ResultExtractor.Run snapshot() {

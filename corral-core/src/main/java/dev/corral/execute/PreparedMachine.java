@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
+import dev.corral.files.FileTrees;
 import dev.corral.machine.Connection;
 import dev.corral.machine.Machine;
 
@@ -110,16 +111,8 @@ public final class PreparedMachine {
             throw new CorralException("cannot stage the helper scripts in a temporary directory: " + e.getMessage(), e);
         } finally {
             if (staging != null) {
-                deleteQuietly(staging);
+                FileTrees.deleteQuietly(staging);
             }
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory left behind
         }
     }
 
@@ -178,9 +171,13 @@ public final class PreparedMachine {
      */
     void readPlanEnvironment(PlanEnvironment environment, Deadline deadline) throws InterruptedException {
         String content = RemoteFiles.read(machine.connection(), planEnvironmentFile(), deadline);
-        if (content == null) {
-            return;
+        if (content != null) {
+            mergePlanEnvironment(content, environment);
         }
+    }
+
+    /** Merges what {@code content} (the plan environment file) added since the last merge into the environment. */
+    void mergePlanEnvironment(String content, PlanEnvironment environment) {
         String fresh;
         synchronized (planFileLock) {
             fresh = content.startsWith(planFileSeen) ? content.substring(planFileSeen.length()) : content;

@@ -27,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 import dev.corral.Deadline;
+import dev.corral.files.FileTrees;
 
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
@@ -136,7 +137,7 @@ public final class GitCache {
                         "cannot clone " + masked(url));
                 Files.move(tmp, mirror, StandardCopyOption.ATOMIC_MOVE);
             } finally {
-                deleteTree(tmp);
+                FileTrees.deleteQuietly(tmp);
             }
         } else if (!(ref != null && ref.matches("[0-9a-f]{40}") && resolve(mirror, ref, deadline) != null)) {
             LOG.info("Fetching {}", masked(url));
@@ -165,7 +166,7 @@ public final class GitCache {
                 LOG.debug("Checkout {} appeared meanwhile", checkout);
             }
         } finally {
-            deleteTree(tmp);
+            FileTrees.deleteQuietly(tmp);
         }
         return new Checkout(checkout, commit);
     }
@@ -310,14 +311,4 @@ public final class GitCache {
         }
     }
 
-    private static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(GitCache::deleteQuietly);
-        } catch (IOException | UncheckedIOException e) {
-            LOG.debug("Cannot delete {}: {}", root, e.getMessage());
-        }
-    }
 }

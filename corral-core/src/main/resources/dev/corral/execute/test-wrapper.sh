@@ -33,4 +33,7 @@ exit_code=$?
 
 flock "$TMT_TEST_PIDFILE_LOCK" rm -f "$TMT_TEST_PIDFILE" || exit 123
 
+# the plan environment file as this test left it, collected with the test's directory
+cp "$TMT_PLAN_ENVIRONMENT_FILE" "$(dirname "$test_script")/plan-environment.snapshot" 2>/dev/null
+
 exit "$exit_code"

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import dev.corral.Deadline;
 import dev.corral.RunId;
+import dev.corral.files.FileTrees;
 import dev.corral.machine.Capability;
 import dev.corral.machine.Connection;
 import dev.corral.machine.Machine;
@@ -82,39 +83,11 @@ final class LocalMachine implements Machine {
         }
         try {
             connection.killAll();
-            deleteTree(workDir);
+            if (!FileTrees.deleteQuietly(workDir)) {
+                log.warn("cannot remove work directory {}", workDir);
+            }
         } finally {
             onClose.run();
-        }
-    }
-
-    private void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    dir.toFile().setWritable(true, true);
-                    dir.toFile().setExecutable(true, true);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            log.warn("cannot remove work directory {}: {}", root, e.toString());
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
+import dev.corral.files.FileTrees;
 import dev.corral.machine.CommandFailedException;
 import dev.corral.machine.ExecResult;
 
@@ -190,7 +191,9 @@ final class TarTransfer {
                     throw new CommandFailedException(what, new ExecResult(1, null, false, "", e.toString(),
                             Duration.ofNanos(System.nanoTime() - started)));
                 } finally {
-                    deleteTree(staging);
+                    if (!FileTrees.deleteQuietly(staging)) {
+                        LOG.debug("cannot remove {}", staging);
+                    }
                 }
             }
         }
@@ -200,8 +203,8 @@ final class TarTransfer {
             if (t != null) {
                 t.finish(Duration.ZERO);
             }
-            if (staging != null) {
-                deleteTree(staging);
+            if (staging != null && !FileTrees.deleteQuietly(staging)) {
+                LOG.debug("cannot remove {}", staging);
             }
         }
 
@@ -278,23 +281,4 @@ final class TarTransfer {
         }
     }
 
-    private static void deleteTree(Path root) {
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            LOG.debug("cannot remove {}: {}", root, e.toString());
-        }
-    }
 }
