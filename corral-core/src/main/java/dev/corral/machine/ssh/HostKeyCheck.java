@@ -158,7 +158,7 @@ final class HostKeyCheck {
         } else {
             rejection = "host key of " + target.address() + " is unknown: " + known.file() + " has no entry for "
                     + knownHostsName() + ". Check that its fingerprint is " + fingerprint + ", then add it: " + keyscan
-                    + " (or log in once with ssh); to skip the check, use the insecure accept-any host key policy";
+                    + " (or log in once with ssh); to skip the check at your own risk, pass --insecure-host-key";
         }
         return false;
     }
