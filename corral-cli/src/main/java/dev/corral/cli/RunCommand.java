@@ -73,6 +73,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "FILE", description = "connect: SSH private key.")
     Path key;
 
+    @Option(names = "--password-env", paramLabel = "NAME",
+            description = "connect: take the SSH password from this environment variable (never from the command line).")
+    String passwordEnv;
+
+    @Option(names = "--insecure-host-key", description = "connect: accept any SSH host key (for throwaway hosts only).")
+    boolean insecureHostKey;
+
     @Option(names = "--memory", paramLabel = "MiB", description = "qemu: memory per VM.")
     Integer memory;
 
@@ -155,14 +162,15 @@ final class RunCommand implements Callable<Integer> {
                 Map<String, List<String>> context = new LinkedHashMap<>(t.context());
                 context.putAll(select.context());
                 merged.add(new TargetOptions(t.name(), t.how(), t.workers(), t.perMachine(), context, t.image(),
-                        t.pull(), t.systemd(), t.hosts(), t.guest(), t.port(), t.user(), t.key(), t.memory(), t.cpus(),
+                        t.pull(), t.systemd(), t.hosts(), t.guest(), t.port(), t.user(), t.key(), t.passwordEnv(),
+                        t.insecureHostKey(), t.memory(), t.cpus(),
                         t.source()));
             }
             return merged;
         }
         List<TargetOptions> one = new ArrayList<>();
         one.add(new TargetOptions("default", how, workers, perMachine, select.context(), image, pull, systemd, hosts,
-                guest, port, user, key, memory, cpus, "command line"));
+                guest, port, user, key, passwordEnv, insecureHostKey, memory, cpus, "command line"));
         return one;
     }
 }

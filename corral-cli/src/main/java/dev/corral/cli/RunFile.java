@@ -45,7 +45,7 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  */
 record RunFile(Path tree, List<TargetOptions> targets) {
     private static final Set<String> TARGET_KEYS = Set.of("name", "how", "workers", "per-machine", "context", "image",
-            "pull", "systemd", "hosts", "guest", "port", "user", "key", "memory", "cpus");
+            "pull", "systemd", "hosts", "guest", "port", "user", "key", "password-env", "insecure-host-key", "memory", "cpus");
 
     static RunFile read(Path file) {
         String text;
@@ -82,7 +82,8 @@ record RunFile(Path tree, List<TargetOptions> targets) {
                     t.containsKey("per-machine") ? r.integer(t.get("per-machine")) : 1, r.context(t.get("context")),
                     r.string(t.get("image")), r.string(t.get("pull")), r.bool(t.get("systemd")),
                     r.path(base, t.get("hosts")), r.string(t.get("guest")), r.integer(t.get("port")),
-                    r.string(t.get("user")), r.path(base, t.get("key")), r.integer(t.get("memory")),
+                    r.string(t.get("user")), r.path(base, t.get("key")), r.string(t.get("password-env")),
+                    r.bool(t.get("insecure-host-key")), r.integer(t.get("memory")),
                     r.integer(t.get("cpus")), r.at(entry).replaceAll(": $", "")));
         }
         if (targets.isEmpty()) {

@@ -20,11 +20,13 @@ import java.util.Map;
  * @param port       SSH port, or {@code null}
  * @param user       SSH user, or {@code null}
  * @param key        SSH private key, or {@code null}
+ * @param passwordEnv name of the environment variable holding the SSH password, or {@code null}
+ * @param insecureHostKey accept any SSH host key (never the default)
  * @param memory     VM memory in MiB, or {@code null}
  * @param cpus       VM CPUs, or {@code null}
  * @param source     where this target was defined, for error messages ({@code run.yaml:12} or {@code command line})
  */
 record TargetOptions(String name, String how, Integer workers, int perMachine, Map<String, List<String>> context,
                      String image, String pull, boolean systemd, Path hosts, String guest, Integer port, String user,
-                     Path key, Integer memory, Integer cpus, String source) {
+                     Path key, String passwordEnv, boolean insecureHostKey, Integer memory, Integer cpus, String source) {
 }

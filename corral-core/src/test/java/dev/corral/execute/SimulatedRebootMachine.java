@@ -16,12 +16,12 @@ import dev.corral.machine.Machine;
  * behind for the next run. The reboot itself only counts. Backends with real reboots (QEMU, SSH) test the same
  * contract with the real thing.
  */
-final class SimulatedRebootMachine implements Machine {
+public final class SimulatedRebootMachine implements Machine {
     private final Machine delegate;
     private final AtomicInteger reboots = new AtomicInteger();
     private final AtomicInteger hardReboots = new AtomicInteger();
 
-    SimulatedRebootMachine(Machine delegate) {
+    public SimulatedRebootMachine(Machine delegate) {
         this.delegate = delegate;
     }
 

@@ -1,0 +1,65 @@
+package dev.corral.machine.ssh;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.corral.RunId;
+import dev.corral.execute.AbstractProtocolContract;
+import dev.corral.execute.SimulatedRebootMachine;
+import dev.corral.machine.Machine;
+import dev.corral.machine.ProvisionContext;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The tmt protocol over SSH to a real OpenSSH sshd: the same cases as on local machines and in containers.
+ * Machines are slots of one host, so they cannot reboot; the reboot protocol over SSH is proven on VMs.
+ */
+@ExtendWith(SshTools.class)
+class SshProtocolTest extends AbstractProtocolContract {
+    private static OpenSshServer server;
+    private static SshConnector connector;
+    private SshProvisioner provisioner;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = OpenSshServer.onLoopback(false);
+        connector = SshConnector.start(SshOptions.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connector != null) {
+            connector.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    protected Machine provision(Path workspace) throws Exception {
+        if (provisioner == null) {
+            provisioner = new SshProvisioner(new ProvisionContext(RunId.generate(), workspace.resolve("machines")),
+                    List.of(new HostSpec(server.target(), 4, false, "test")), connector, false);
+        }
+        return provisioner.provision(deadline());
+    }
+
+    @Override
+    protected Machine provisionRebootable(Path workspace) throws Exception {
+        // a host whose reboot is allowed would reboot this machine: prove the protocol with the simulated reboot
+        return new SimulatedRebootMachine(provision(workspace));
+    }
+
+    @AfterEach
+    void release() {
+        if (provisioner != null) {
+            provisioner.close();
+            provisioner = null;
+        }
+    }
+}
