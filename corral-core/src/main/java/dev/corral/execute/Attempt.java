@@ -268,10 +268,14 @@ final class Attempt {
 
     private void readPlanEnvironment() throws InterruptedException {
         Path snapshot = localDir.resolve(PLAN_ENVIRONMENT_SNAPSHOT);
-        if (collected && Files.exists(snapshot)) {
+        if (collected) {
+            // the wrapper leaves a snapshot only when the file has content
             try {
-                prepared.mergePlanEnvironment(Files.readString(snapshot, StandardCharsets.UTF_8), invocation.planEnvironment());
-                Files.delete(snapshot);
+                if (Files.exists(snapshot)) {
+                    prepared.mergePlanEnvironment(Files.readString(snapshot, StandardCharsets.UTF_8),
+                            invocation.planEnvironment());
+                    Files.delete(snapshot);
+                }
                 return;
             } catch (IOException e) {
                 log.debug("{}: cannot read {}: {}; reading the machine's file", machine.id(), snapshot, e.getMessage());
