@@ -1,5 +1,6 @@
 package dev.corral.image;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import dev.corral.Deadline;
  * <pre>{@code
  * ImageBuilder builder = ImageBuilder.create().withLog(System.err::println);
  * String image = builder.buildContainerImage(ContainerImageRequest.debian12(), Deadline.after(Duration.ofMinutes(10)));
- * Path qcow2 = builder.buildVmImage(VmImageRequest.debian12(), Deadline.after(Duration.ofMinutes(20)));
+ * VmImage vm = builder.buildVmImage(VmImageRequest.debian12(), Deadline.after(Duration.ofMinutes(20)));
  * }</pre>
  *
  * <p>Building needs root or passwordless sudo (debootstrap), podman for container images, and qemu-img, sfdisk and
@@ -101,13 +102,13 @@ public final class ImageBuilder {
     }
 
     /**
-     * Builds the VM image unless the cache has it, and returns the path of the qcow2 file. Never write to it: boot
-     * machines from qcow2 overlays ({@code qemu-img create -f qcow2 -F qcow2 -b IMAGE overlay.qcow2}).
+     * Builds the VM image unless the cache has it, and returns it with its direct-boot files. Never write to the
+     * qcow2: boot machines from overlays ({@code qemu-img create -f qcow2 -F qcow2 -b IMAGE overlay.qcow2}).
      *
      * @throws ImageBuildException  if the build fails or the deadline passes; the message holds the last output
      * @throws InterruptedException if interrupted; the builder's processes are stopped first
      */
-    public Path buildVmImage(VmImageRequest request, Deadline deadline) throws InterruptedException {
+    public VmImage buildVmImage(VmImageRequest request, Deadline deadline) throws InterruptedException {
         Objects.requireNonNull(request, "request must not be null");
         Objects.requireNonNull(deadline, "deadline must not be null");
         List<String> args = new ArrayList<>(List.of("--suite", request.suite(),
@@ -116,12 +117,22 @@ public final class ImageBuilder {
             args.addAll(List.of("--packages", String.join(",", request.packages())));
         }
         String result = runner().run(VM_SCRIPT, args, env(), log, deadline, "the VM image");
-        Path image = Path.of(result);
-        if (!Files.isRegularFile(image)) {
-            throw new ImageBuildException("Building the VM image reported " + result + ", which is not a file; this is a "
-                    + "bug in " + VM_SCRIPT, List.of(result));
+        Path qcow2 = Path.of(result);
+        String base = result.endsWith(".qcow2") ? result.substring(0, result.length() - ".qcow2".length()) : result;
+        Path kernel = Path.of(base + ".vmlinuz");
+        Path initrd = Path.of(base + ".initrd");
+        Path cmdline = Path.of(base + ".cmdline");
+        for (Path file : List.of(qcow2, kernel, initrd, cmdline)) {
+            if (!Files.isRegularFile(file)) {
+                throw new ImageBuildException("Building the VM image left no " + file + "; delete " + qcow2
+                        + " to rebuild it", List.of(result));
+            }
         }
-        return image;
+        try {
+            return new VmImage(qcow2, kernel, initrd, Files.readString(cmdline).strip());
+        } catch (IOException e) {
+            throw new ImageBuildException("Cannot read " + cmdline + ": " + e.getMessage(), e);
+        }
     }
 
     ScriptRunner runner() {

@@ -41,7 +41,8 @@ class VmImageTest {
 
     @Test
     void imageIsAPartitionedBootableQcow2(@TempDir Path tmp) throws Exception {
-        Path image = builder.buildVmImage(VmImageRequest.debian12(), Deadline.after(BUILD));
+        VmImage vm = builder.buildVmImage(VmImageRequest.debian12(), Deadline.after(BUILD));
+        Path image = vm.qcow2();
 
         assertThat(image.getFileName().toString()).matches("debian-12-[0-9a-f]{16}\\.qcow2");
         assertThat(image).startsWith(ImageBuilder.defaultCacheDir().resolve("images"));
@@ -80,22 +81,21 @@ class VmImageTest {
         String label = new String(disk.array(), superblock + 0x78, 16, StandardCharsets.ISO_8859_1).replace("\0", "");
         assertThat(label).isEqualTo("corral-root");
 
-        String base = image.toString().replaceFirst("\\.qcow2$", "");
-        byte[] kernel = Files.readAllBytes(Path.of(base + ".vmlinuz"));
+        assertThat(vm.kernel().getFileName().toString()).isEqualTo(image.getFileName().toString()
+                .replace(".qcow2", ".vmlinuz"));
+        byte[] kernel = Files.readAllBytes(vm.kernel());
         assertThat(new String(kernel, 0x202, 4, StandardCharsets.ISO_8859_1)).as("bzImage header").isEqualTo("HdrS");
-        assertThat(Files.size(Path.of(base + ".initrd"))).isGreaterThan(1 << 20);
-        assertThat(Files.readString(Path.of(base + ".cmdline")))
-                .containsPattern("^root=UUID=[0-9a-f-]{36} ")
-                .contains("console=ttyS0");
+        assertThat(Files.size(vm.initrd())).isGreaterThan(1 << 20);
+        assertThat(vm.kernelCommandLine()).matches("root=UUID=[0-9a-f-]{36} .*").contains("console=ttyS0");
     }
 
     @Test
     void secondBuildIsCached() throws InterruptedException, IOException {
-        Path first = builder.buildVmImage(VmImageRequest.debian12(), Deadline.after(BUILD));
+        Path first = builder.buildVmImage(VmImageRequest.debian12(), Deadline.after(BUILD)).qcow2();
         long modified = Files.getLastModifiedTime(first).toMillis();
         log.clear();
 
-        Path second = builder.buildVmImage(VmImageRequest.debian12(), Deadline.after(Duration.ofSeconds(60)));
+        Path second = builder.buildVmImage(VmImageRequest.debian12(), Deadline.after(Duration.ofSeconds(60))).qcow2();
 
         assertThat(second).isEqualTo(first);
         assertThat(Files.getLastModifiedTime(second).toMillis()).isEqualTo(modified);
