@@ -79,6 +79,11 @@ else
   changes+=(--change 'CMD ["/bin/bash"]')
 fi
 log "importing $name"
-podman import "${changes[@]}" --message "corral test image $key" "$tarball" "$name" >/dev/null \
+old_id=$(podman image inspect --format '{{.Id}}' "$name" 2>/dev/null || true)
+podman import -q "${changes[@]}" --message "corral test image $key" "$tarball" "$name" >/dev/null \
   || die "podman import failed (see above)"
+# The image this one replaces is now untagged; drop it unless a container still uses it.
+if [[ -n $old_id && $old_id != "$(podman image inspect --format '{{.Id}}' "$name")" ]]; then
+  podman image rm "$old_id" >/dev/null 2>&1 || true
+fi
 result "$name"
