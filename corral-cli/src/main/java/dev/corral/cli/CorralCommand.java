@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Functional testing of operating systems and images: FMF/tmt tests on pools of machines.",
-        subcommands = {FmfCommand.class, LsCommand.class, ShowCommand.class, RunCommand.class, ReportCommand.class, DiffCommand.class, CleanupCommand.class,
+        subcommands = {FmfCommand.class, LsCommand.class, ShowCommand.class, RunCommand.class, ReportCommand.class, DiffCommand.class, CleanupCommand.class, ImageCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CorralCommand {
 
