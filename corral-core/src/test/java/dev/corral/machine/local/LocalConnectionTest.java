@@ -41,13 +41,15 @@ class LocalConnectionTest extends ConnectionContract {
     @TempDir
     Path tmp;
 
+    private RunId runId;
     private LocalProvisioner provisioner;
     private Machine machine;
     private Connection connection;
 
     @BeforeEach
     void provision() throws InterruptedException {
-        provisioner = new LocalProvisioner(new ProvisionContext(RunId.generate(), tmp.resolve("machines")), 2);
+        runId = RunId.generate();
+        provisioner = new LocalProvisioner(new ProvisionContext(runId, tmp.resolve("machines")), 2);
         machine = provisioner.provision(Deadline.after(GENEROUS));
         connection = machine.connection();
     }
@@ -90,7 +92,9 @@ class LocalConnectionTest extends ConnectionContract {
         String first = run(Command.of("printenv", ProcessReaper.TOKEN_VARIABLE)).stdout().strip();
         String second = run(Command.of("printenv", ProcessReaper.TOKEN_VARIABLE)).stdout().strip();
 
-        assertThat(first).hasSize(36).isNotEqualTo(second);
+        // <run id>.<uuid>: the run id lets cleanup find a killed run's daemons, the uuid tells commands apart
+        assertThat(first).startsWith(runId.value() + ".").isNotEqualTo(second);
+        assertThat(first.substring(first.indexOf('.') + 1)).hasSize(36);
     }
 
     @Test
