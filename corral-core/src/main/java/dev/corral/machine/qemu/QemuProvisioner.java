@@ -71,6 +71,12 @@ public final class QemuProvisioner implements Provisioner {
     private static final Duration TOOL = Duration.ofMinutes(1);
     private static final int TAIL_LINES = 15;
     /**
+     * One SSH connect attempt. While a rebooting guest has no network yet, user-mode networking accepts the TCP
+     * connection on the host side and then waits for the guest, so an attempt lasts this long; a full handshake with
+     * a TCG guest takes a few seconds.
+     */
+    private static final Duration CONNECT_ATTEMPT = Duration.ofSeconds(15);
+    /**
      * Readiness: cloud-init finished. Its result file appears when the final stage is done (checked first: starting
      * {@code cloud-init status}, a Python program, costs seconds under TCG); else {@code cloud-init status --wait}.
      */
@@ -88,6 +94,8 @@ public final class QemuProvisioner implements Provisioner {
     private final AtomicInteger sequence;
     private final SshConnector connector;
     private final Set<QemuMachine> machines = ConcurrentHashMap.newKeySet();
+    /** Every QEMU process started and not yet stopped, booting or provisioned, with its files: for the shutdown hook. */
+    private final Map<Vm, VmFiles> running = new ConcurrentHashMap<>();
     private final Logger log = LoggerFactory.getLogger(QemuProvisioner.class);
     private final Thread shutdownHook;
     private volatile Boolean kvm;
@@ -107,8 +115,11 @@ public final class QemuProvisioner implements Provisioner {
         this.spec = Objects.requireNonNull(spec, "spec must not be null");
         this.tmpRoot = Objects.requireNonNull(tmpRoot, "tmpRoot must not be null");
         this.sequence = SEQUENCES.computeIfAbsent(context.runId(), run -> new AtomicInteger());
-        this.connector = SshConnector.start(SshOptions.defaults());
-        this.shutdownHook = new Thread(() -> machines.forEach(QemuMachine::kill), "corral-qemu-shutdown");
+        this.connector = SshConnector.start(SshOptions.defaults().withConnectTimeout(CONNECT_ATTEMPT));
+        this.shutdownHook = new Thread(() -> running.forEach((vm, files) -> {
+            vm.kill();
+            files.delete();
+        }), "corral-qemu-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -151,9 +162,10 @@ public final class QemuProvisioner implements Provisioner {
                     spec.image().toAbsolutePath().toString(), files.overlay().toString()), null, tools, "creating the overlay");
             Deadline boot = deadline.min(spec.bootTimeout());
             vm = Vm.start(spec, name, files, useKvm, boot, vmLog);
+            running.put(vm, files);
             vmLog.info("{} started (pid {}, {}, ssh on 127.0.0.1:{}, console {})", name, vm.pid(), useKvm ? "kvm" : "tcg",
                     vm.sshPort(), files.console());
-            Boot steps = new Boot(id, vm, files, boot);
+            Boot steps = new Boot(id, vm, files, boot, Math.min(spec.bootTimeout().toSeconds(), deadline.remaining().toSeconds()));
             List<String> hostKeys = steps.awaitHostKeys();
             long keysAt = System.nanoTime();
             SshTarget target = SshTarget.builder("127.0.0.1").port(vm.sshPort()).user(spec.user()).key(files.key())
@@ -162,16 +174,18 @@ public final class QemuProvisioner implements Provisioner {
             long sshAt = System.nanoTime();
             String cloudInit = steps.awaitCloudInit(connection, vmLog);
             long readyAt = System.nanoTime();
-            Vm running = vm;
+            Vm started = vm;
             SshMachine ssh = SshMachine.builder(id, connection, context.runId())
                     .allowReboot(true)
                     .keepWorkDir(true)
                     .rebootCommand(REBOOT)
-                    .hardReset(d -> running.qmp().reset(d))
+                    .hardReset(d -> started.qmp().reset(d))
                     .open(boot);
             QemuMachine[] self = new QemuMachine[1];
-            QemuMachine machine = new QemuMachine(id, name, ssh, vm, files, useKvm, spec.bootTimeout(), vmLog,
-                    () -> machines.remove(self[0]));
+            QemuMachine machine = new QemuMachine(id, name, ssh, vm, files, useKvm, spec.bootTimeout(), vmLog, () -> {
+                machines.remove(self[0]);
+                running.remove(started);
+            });
             self[0] = machine;
             machines.add(machine);
             if (closed) {
@@ -188,6 +202,7 @@ public final class QemuProvisioner implements Provisioner {
             }
             if (vm != null) {
                 vm.stop();
+                running.remove(vm);
             }
             files.delete();
             throw e;
@@ -270,13 +285,15 @@ public final class QemuProvisioner implements Provisioner {
         private final ConsoleLog console;
         private final VmFiles files;
         private final Deadline deadline;
+        private final long limitSeconds;
 
-        Boot(String id, Vm vm, VmFiles files, Deadline deadline) {
+        Boot(String id, Vm vm, VmFiles files, Deadline deadline, long limitSeconds) {
             this.id = id;
             this.vm = vm;
             this.files = files;
             this.console = new ConsoleLog(files.console());
             this.deadline = deadline;
+            this.limitSeconds = limitSeconds;
         }
 
         List<String> awaitHostKeys() throws InterruptedException {
@@ -309,7 +326,7 @@ public final class QemuProvisioner implements Provisioner {
                 throw failure("the SSH connection broke while waiting for cloud-init: " + e.getMessage(), e);
             }
             if (r.timedOut()) {
-                throw failure(id + " did not become ready within " + spec.bootTimeout().toSeconds()
+                throw failure(id + " did not become ready within " + limitSeconds
                         + " s: cloud-init status --wait did not finish", null);
             }
             String out = r.stdout().strip();
@@ -326,8 +343,7 @@ public final class QemuProvisioner implements Provisioner {
                         + (qemu.isBlank() ? "" : ": " + qemu.strip()), null);
             }
             if (deadline.expired()) {
-                throw failure(id + " did not become ready within the boot timeout of " + spec.bootTimeout().toSeconds()
-                        + " s (" + step + ")", null);
+                throw failure(id + " did not become ready within " + limitSeconds + " s (" + step + ")", null);
             }
         }
 

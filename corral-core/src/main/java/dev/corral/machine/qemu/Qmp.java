@@ -38,8 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  * A small client of the QEMU Machine Protocol over a Unix socket ({@code -qmp unix:PATH,server=on,wait=off}).
  *
  * <p>One reader thread parses the server's messages (one JSON object per line): command responses are matched to
- * their request by {@code id}; asynchronous events ({@code RESET}, {@code SHUTDOWN}, ...) are kept, the last
- * {@value #KEPT_EVENTS}, for {@link #awaitEvent}. Malformed lines are logged and skipped. Thread-safe.
+ * their request by {@code id}; asynchronous events ({@code RESET}, {@code SHUTDOWN}, ...) go to listeners and are
+ * kept, the last {@value #KEPT_EVENTS}. Malformed lines are logged and skipped. Thread-safe.
  */
 final class Qmp implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -51,8 +51,6 @@ final class Qmp implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<JsonNode> events = new ArrayList<>();
-    /** Events removed from the front of {@link #events}; guarded by it. */
-    private long dropped;
     private final CompletableFuture<JsonNode> greeting = new CompletableFuture<>();
     private final List<Consumer<JsonNode>> listeners = new CopyOnWriteArrayList<>();
     private final Thread reader;
@@ -187,36 +185,6 @@ final class Qmp implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits until an event named {@code name} arrives after the first {@code after} events (see {@link #eventCount}).
-     *
-     * @return the event, or {@code null} when the deadline passed or the connection was lost first
-     */
-    JsonNode awaitEvent(String name, long after, Deadline deadline) throws InterruptedException {
-        synchronized (events) {
-            while (true) {
-                long skip = Math.max(0, after - dropped);
-                for (int i = (int) Math.min(skip, events.size()); i < events.size(); i++) {
-                    if (name.equals(events.get(i).path("event").asString(""))) {
-                        return events.get(i);
-                    }
-                }
-                if (lostBecause != null || deadline.expired()) {
-                    return null;
-                }
-                long millis = Math.max(1, Math.min(1000, deadline.remaining(TimeUnit.MILLISECONDS)));
-                events.wait(millis);
-            }
-        }
-    }
-
-    /** How many events arrived so far, for {@link #awaitEvent}. */
-    long eventCount() {
-        synchronized (events) {
-            return dropped + events.size();
-        }
-    }
-
     /** Why the connection ended, or {@code null} while it is up. */
     String lostBecause() {
         return lostBecause;
@@ -263,9 +231,6 @@ final class Qmp implements AutoCloseable {
             QmpException lost = new QmpException(why);
             greeting.completeExceptionally(lost);
             pending.values().forEach(f -> f.completeExceptionally(lost));
-            synchronized (events) {
-                events.notifyAll();
-            }
         }
     }
 
@@ -285,9 +250,7 @@ final class Qmp implements AutoCloseable {
                 events.add(message);
                 if (events.size() > KEPT_EVENTS) {
                     events.remove(0);
-                    dropped++;
                 }
-                events.notifyAll();
             }
             for (Consumer<JsonNode> listener : listeners) {
                 try {

@@ -36,6 +36,11 @@ public final class QemuBootBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // logback's default configuration prints everything, the SSH library's debug lines included
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.INFO);
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.sshd"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         int boots = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         Path image = ImageBuilder.create().withLog(System.err::println)
                 .buildVmImage(VmImageRequest.debian12(), Deadline.after(Duration.ofMinutes(40)));

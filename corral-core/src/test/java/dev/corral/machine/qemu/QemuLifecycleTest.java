@@ -52,7 +52,7 @@ class QemuLifecycleTest {
         try (QemuProvisioner qemu = new QemuProvisioner(context, spec)) {
             assertThatThrownBy(() -> qemu.provision(Deadline.after(Duration.ofMinutes(5))))
                     .isInstanceOf(ProvisionException.class)
-                    .hasMessageContaining("did not become ready within the boot timeout of 20 s")
+                    .hasMessageContaining("qemu-1 did not become ready within 20 s")
                     .hasMessageContaining("last lines of the serial console (" + context.machineDir("qemu-1").resolve("console.log"))
                     .hasMessageMatching("(?s).*\\n  \\[ *[0-9]+\\.[0-9]+\\] .*");
         }

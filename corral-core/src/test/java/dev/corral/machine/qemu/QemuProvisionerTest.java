@@ -141,7 +141,7 @@ class QemuProvisionerTest {
                 if [ "$TMT_REBOOT_COUNT" = 0 ]; then
                     tmt-reboot
                     # the SSH connection waits for every process holding the test's output: keep this short
-                    sleep 30
+                    sleep 10
                     exit 1
                 fi
                 [ "$TMT_REBOOT_COUNT" = 1 ]
