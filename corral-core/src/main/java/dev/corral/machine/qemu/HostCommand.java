@@ -58,9 +58,7 @@ final class HostCommand {
             kill(p);
             throw e;
         }
-        synchronized (text) {
-            return new Output(p.exitValue(), text.toString());
-        }
+        return new Output(p.exitValue(), text.toString()); // the reader was joined: its writes are visible
     }
 
     /** Runs the command and fails with its output unless it exits with 0. */

@@ -197,12 +197,6 @@ public final class QemuMachine implements Machine {
         }
     }
 
-    /** Kills QEMU without ceremony and removes the private files (JVM shutdown). */
-    void kill() {
-        vm.kill();
-        files.delete();
-    }
-
     @Override
     public String toString() {
         return "QemuMachine[" + id + " " + name + " " + accelerator() + " 127.0.0.1:" + vm.sshPort() + "]";
