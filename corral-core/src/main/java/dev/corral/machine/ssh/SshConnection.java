@@ -134,6 +134,18 @@ public final class SshConnection implements Connection, AutoCloseable {
         live(deadline);
     }
 
+    /**
+     * Drops the current session without closing the connection: running commands fail with
+     * {@link ConnectionException} and the next command reconnects at once. For callers that know the host just went
+     * away (a VM that was reset), so that nobody waits for keepalives to notice.
+     */
+    public void dropSession() {
+        Live current = live;
+        if (current != null) {
+            current.session().close(true);
+        }
+    }
+
     /** Closes the session; later commands fail with {@link ConnectionException}. Idempotent. */
     @Override
     public void close() {
