@@ -1,11 +1,15 @@
 package dev.corral.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import dev.corral.CorralException;
 import dev.corral.machine.local.LocalProvisioner;
 import dev.corral.machine.podman.PodmanProvisioner;
 import dev.corral.machine.podman.PodmanSpec;
+import dev.corral.machine.qemu.QemuProvisioner;
+import dev.corral.machine.qemu.QemuSpec;
 import dev.corral.machine.ssh.HostKeyPolicy;
 import dev.corral.machine.ssh.HostSpec;
 import dev.corral.machine.ssh.HostsFile;
@@ -78,6 +82,26 @@ final class Provisioners {
                         o.context(), "podman " + o.image() + " x" + workers);
             }
             case "connect" -> connect(o);
+            case "qemu" -> {
+                if (o.image() == null) {
+                    throw new CorralException(o.source() + ": --how qemu needs --image DISK.qcow2 (see 'corral image build --vm')");
+                }
+                Path disk = Path.of(o.image()).toAbsolutePath();
+                if (!Files.isRegularFile(disk)) {
+                    throw new CorralException(o.source() + ": no VM image at " + disk);
+                }
+                QemuSpec.Builder spec = QemuSpec.builder(disk).directKernelBoot(o.directBoot());
+                if (o.memory() != null) {
+                    spec.memoryMiB(o.memory());
+                }
+                if (o.cpus() != null) {
+                    spec.cpus(o.cpus());
+                }
+                QemuSpec built = spec.build();
+                int workers = o.workers() != null ? o.workers() : cpus;
+                yield new TargetSpec(o.name(), ctx -> new QemuProvisioner(ctx, built), workers, o.perMachine(),
+                        o.context(), "qemu " + disk.getFileName() + " x" + workers);
+            }
             default -> throw new CorralException(o.source() + ": unknown provisioning '" + o.how()
                     + "': expected local, podman, connect or qemu");
         };

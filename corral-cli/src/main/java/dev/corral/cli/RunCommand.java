@@ -86,6 +86,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cpus", paramLabel = "N", description = "qemu: CPUs per VM.")
     Integer cpus;
 
+    @Option(names = "--direct-boot",
+            description = "qemu: boot the kernel and initrd beside the image directly (faster under emulation).")
+    boolean directBoot;
+
     @Mixin
     SelectionOptions select;
 
@@ -163,14 +167,13 @@ final class RunCommand implements Callable<Integer> {
                 context.putAll(select.context());
                 merged.add(new TargetOptions(t.name(), t.how(), t.workers(), t.perMachine(), context, t.image(),
                         t.pull(), t.systemd(), t.hosts(), t.guest(), t.port(), t.user(), t.key(), t.passwordEnv(),
-                        t.insecureHostKey(), t.memory(), t.cpus(),
-                        t.source()));
+                        t.insecureHostKey(), t.memory(), t.cpus(), t.directBoot(), t.source()));
             }
             return merged;
         }
         List<TargetOptions> one = new ArrayList<>();
         one.add(new TargetOptions("default", how, workers, perMachine, select.context(), image, pull, systemd, hosts,
-                guest, port, user, key, passwordEnv, insecureHostKey, memory, cpus, "command line"));
+                guest, port, user, key, passwordEnv, insecureHostKey, memory, cpus, directBoot, "command line"));
         return one;
     }
 }

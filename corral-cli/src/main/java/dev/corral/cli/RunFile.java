@@ -45,7 +45,7 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  */
 record RunFile(Path tree, List<TargetOptions> targets) {
     private static final Set<String> TARGET_KEYS = Set.of("name", "how", "workers", "per-machine", "context", "image",
-            "pull", "systemd", "hosts", "guest", "port", "user", "key", "password-env", "insecure-host-key", "memory", "cpus");
+            "pull", "systemd", "hosts", "guest", "port", "user", "key", "password-env", "insecure-host-key", "memory", "cpus", "direct-boot");
 
     static RunFile read(Path file) {
         String text;
@@ -84,7 +84,7 @@ record RunFile(Path tree, List<TargetOptions> targets) {
                     r.path(base, t.get("hosts")), r.string(t.get("guest")), r.integer(t.get("port")),
                     r.string(t.get("user")), r.path(base, t.get("key")), r.string(t.get("password-env")),
                     r.bool(t.get("insecure-host-key")), r.integer(t.get("memory")),
-                    r.integer(t.get("cpus")), r.at(entry).replaceAll(": $", "")));
+                    r.integer(t.get("cpus")), r.bool(t.get("direct-boot")), r.at(entry).replaceAll(": $", "")));
         }
         if (targets.isEmpty()) {
             throw new CorralException(r.at(top.get("targets")) + "'targets' is empty");

@@ -24,9 +24,10 @@ import java.util.Map;
  * @param insecureHostKey accept any SSH host key (never the default)
  * @param memory     VM memory in MiB, or {@code null}
  * @param cpus       VM CPUs, or {@code null}
+ * @param directBoot qemu: boot the kernel beside the image directly instead of through its bootloader
  * @param source     where this target was defined, for error messages ({@code run.yaml:12} or {@code command line})
  */
 record TargetOptions(String name, String how, Integer workers, int perMachine, Map<String, List<String>> context,
                      String image, String pull, boolean systemd, Path hosts, String guest, Integer port, String user,
-                     Path key, String passwordEnv, boolean insecureHostKey, Integer memory, Integer cpus, String source) {
+                     Path key, String passwordEnv, boolean insecureHostKey, Integer memory, Integer cpus, boolean directBoot, String source) {
 }

@@ -12,6 +12,7 @@ import dev.corral.machine.Reaper;
 import dev.corral.machine.RunRegistry;
 import dev.corral.machine.local.LocalReaper;
 import dev.corral.machine.podman.PodmanCleanup;
+import dev.corral.machine.qemu.QemuCleanup;
 
 import org.apiguardian.api.API;
 
@@ -42,6 +43,7 @@ public record Cleanup(RunRegistry registry, List<Reaper> reapers) {
         if (onPath("podman")) {
             reapers.add(new PodmanCleanup());
         }
+        reapers.add(new QemuCleanup());
         return new Cleanup(RunRegistry.standard(), reapers);
     }
 

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import dev.corral.Deadline;
 import dev.corral.RunId;
+import dev.corral.machine.Reaper;
 
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 @API(status = API.Status.EXPERIMENTAL)
-public final class QemuCleanup {
+public final class QemuCleanup implements Reaper {
     private static final Logger LOG = LoggerFactory.getLogger(QemuCleanup.class);
     private static final Pattern NAME = Pattern.compile("corral-([a-z0-9][a-z0-9-]*)-(qemu-[0-9]+)");
     private static final Duration TERM_GRACE = Duration.ofSeconds(5);
@@ -89,6 +90,20 @@ public final class QemuCleanup {
     /** What the VMs of one run left. */
     public List<QemuLeftover> list(RunId run) {
         return listAll().stream().filter(l -> l.run().equals(run)).toList();
+    }
+
+    @Override
+    public String kind() {
+        return "qemu virtual machines";
+    }
+
+    @Override
+    public List<String> reap(Predicate<RunId> dead, boolean dryRun, Deadline deadline) throws InterruptedException {
+        List<QemuLeftover> found = dryRun
+                ? listAll().stream().filter(l -> dead.test(l.run())).toList()
+                : removeAll(dead, deadline);
+        return found.stream().map(l -> "VM " + l.machine() + (l.pid() > 0 ? " (qemu pid " + l.pid() + ")" : "")
+                + (l.directory() != null ? " files " + l.directory() : "") + " of run " + l.run()).toList();
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.corral.machine.ExecResult;
 import dev.corral.machine.Machine;
 import dev.corral.machine.ProvisionContext;
 import dev.corral.machine.ProvisionException;
+import dev.corral.machine.RunRegistry;
 import dev.corral.machine.Provisioner;
 import dev.corral.machine.ssh.HostKeyPolicy;
 import dev.corral.machine.ssh.SshConnection;
@@ -98,6 +99,7 @@ public final class QemuProvisioner implements Provisioner {
     private final Map<Vm, VmFiles> running = new ConcurrentHashMap<>();
     private final Logger log = LoggerFactory.getLogger(QemuProvisioner.class);
     private final Thread shutdownHook;
+    private final RunRegistry.Registration live;
     private volatile Boolean kvm;
     private volatile boolean closed;
 
@@ -115,6 +117,7 @@ public final class QemuProvisioner implements Provisioner {
         this.spec = Objects.requireNonNull(spec, "spec must not be null");
         this.tmpRoot = Objects.requireNonNull(tmpRoot, "tmpRoot must not be null");
         this.sequence = SEQUENCES.computeIfAbsent(context.runId(), run -> new AtomicInteger());
+        this.live = RunRegistry.standard().register(context.runId());
         this.connector = SshConnector.start(SshOptions.defaults().withConnectTimeout(CONNECT_ATTEMPT));
         this.shutdownHook = new Thread(() -> running.forEach((vm, files) -> {
             vm.kill();
@@ -271,6 +274,7 @@ public final class QemuProvisioner implements Provisioner {
             }
         }
         connector.close();
+        live.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
