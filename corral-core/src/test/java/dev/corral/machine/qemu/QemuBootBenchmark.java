@@ -43,7 +43,7 @@ public final class QemuBootBenchmark {
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         int boots = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         Path image = ImageBuilder.create().withLog(System.err::println)
-                .buildVmImage(VmImageRequest.debian12(), Deadline.after(Duration.ofMinutes(40)));
+                .buildVmImage(VmImageRequest.debian12(), Deadline.after(Duration.ofMinutes(40))).qcow2();
         Path root = Files.createTempDirectory("corral-qemu-bench");
         System.out.printf("image %s, %d boot(s) per mode, load %s%n", image, boots, Files.readString(Path.of("/proc/loadavg")).strip());
         System.out.printf("%-7s %-4s %9s %9s %9s %9s %11s %10s%n", "mode", "acc", "ready s", "guest s", "kernel s",

@@ -54,7 +54,7 @@ final class SharedVm implements AutoCloseable {
             }
             try {
                 image = ImageBuilder.create().withLog(BUILD_LOG::add)
-                        .buildVmImage(VmImageRequest.debian12(), Deadline.after(Duration.ofMinutes(40)));
+                        .buildVmImage(VmImageRequest.debian12(), Deadline.after(Duration.ofMinutes(40))).qcow2();
             } catch (RuntimeException e) {
                 throw new AssertionError("cannot build the VM test image: " + e.getMessage() + "\n" + String.join("\n", BUILD_LOG), e);
             }
