@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.corral.Deadline;
+import dev.corral.files.FileTrees;
 
 /**
  * Runs one of the builder scripts shipped as resources of this package: extracts it (with the shared library) to a
@@ -56,7 +57,7 @@ final class ScriptRunner {
         try {
             return execute(dir.resolve(script), args, env, log, deadline, what);
         } finally {
-            deleteTree(dir);
+            FileTrees.deleteQuietly(dir);
         }
     }
 
@@ -151,7 +152,7 @@ final class ScriptRunner {
             for (String name : List.of(LIBRARY, script)) {
                 try (InputStream in = ScriptRunner.class.getResourceAsStream(name)) {
                     if (in == null) {
-                        deleteTree(dir);
+                        FileTrees.deleteQuietly(dir);
                         throw new ImageBuildException("Builder script " + name + " is missing from the classpath "
                                 + "(dev/corral/image/); the corral-core jar is incomplete", List.of());
                     }
@@ -210,17 +211,4 @@ final class ScriptRunner {
         return last.isEmpty() ? "" : "\nLast output lines:\n  " + String.join("\n  ", last);
     }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.debug("could not delete temporary directory {}", dir, e);
-        }
-    }
 }

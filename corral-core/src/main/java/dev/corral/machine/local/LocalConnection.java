@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
+import dev.corral.machine.Signals;
 import dev.corral.machine.Command;
 import dev.corral.machine.CommandFailedException;
 import dev.corral.machine.Connection;

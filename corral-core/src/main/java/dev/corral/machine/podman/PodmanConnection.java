@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import dev.corral.Deadline;
+import dev.corral.machine.Signals;
 import dev.corral.machine.Command;
 import dev.corral.machine.Connection;
 import dev.corral.machine.ConnectionException;

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import dev.corral.CorralException;
 import dev.corral.Deadline;
 import dev.corral.files.FileTrees;
+import dev.corral.machine.Signals;
 import dev.corral.machine.CommandFailedException;
 import dev.corral.machine.ExecResult;
 

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import dev.corral.Deadline;
 import dev.corral.RunId;
+import dev.corral.files.FileTrees;
 import dev.corral.machine.Reaper;
 
 import org.apiguardian.api.API;
@@ -134,7 +135,7 @@ public final class QemuCleanup implements Reaper {
             }
         }
         for (QemuLeftover l : doomed) {
-            if (l.directory() != null && !VmFiles.deleteTree(l.directory())) {
+            if (l.directory() != null && !FileTrees.deleteQuietly(l.directory())) {
                 LOG.warn("cannot remove {}", l.directory());
             }
             LOG.info("removed the leftovers of VM {} of run {}{}{}", l.machine(), l.run(),

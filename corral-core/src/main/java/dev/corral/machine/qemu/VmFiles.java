@@ -2,14 +2,12 @@ package dev.corral.machine.qemu;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import dev.corral.RunId;
+import dev.corral.files.FileTrees;
 import dev.corral.machine.ProvisionException;
 
 /**
@@ -77,30 +75,7 @@ record VmFiles(Path dir, Path logDir) {
 
     /** Removes the private directory and everything in it; returns whether it is gone. */
     boolean delete() {
-        return deleteTree(dir);
+        return FileTrees.deleteQuietly(dir) || !Files.exists(dir);
     }
 
-    static boolean deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return true;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-            return true;
-        } catch (IOException e) {
-            return !Files.exists(root);
-        }
-    }
 }

@@ -14,6 +14,7 @@ import java.util.Set;
 import dev.corral.report.history.DurationHistory;
 import dev.corral.report.timeline.MachineEvent;
 import dev.corral.report.timeline.Timeline;
+import dev.corral.results.OutputTail;
 import dev.corral.results.RunInfo;
 import dev.corral.results.RunResults;
 import dev.corral.results.SubResult;

@@ -17,34 +17,10 @@ final class OutputTail {
     private OutputTail() {
     }
 
-    /** The tail as text, malformed UTF-8 replaced; {@code null} when the file does not exist or is unreadable. */
+    /** The tail as text with an omission marker, or {@code null} when the file is missing or unreadable. */
     static String read(Path file, int maxBytes) {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long length = raf.length();
-            long from = Math.max(0, length - maxBytes);
-            byte[] bytes = new byte[(int) (length - from)];
-            raf.seek(from);
-            raf.readFully(bytes);
-            if (from == 0) {
-                return new String(bytes, StandardCharsets.UTF_8);
-            }
-            int start = 0;
-            for (int i = 0; i < Math.min(bytes.length, LINE_SEARCH); i++) {
-                if (bytes[i] == '\n') {
-                    start = i + 1;
-                    break;
-                }
-            }
-            while (start < bytes.length && (bytes[start] & 0xC0) == 0x80) {
-                start++; // never begin inside a UTF-8 sequence
-            }
-            return "[... " + (from + start) + " bytes omitted ...]\n"
-                    + new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
-        } catch (FileNotFoundException e) {
-            return null;
-        } catch (IOException e) {
-            return "[cannot read " + file.getFileName() + ": " + e.getMessage() + "]";
-        }
+        dev.corral.results.OutputTail tail = dev.corral.results.OutputTail.read(file, maxBytes);
+        return tail == null ? null : tail.marked();
     }
 
     /** The last {@code maxChars} of a text, starting at a line boundary when one is near. */

@@ -1,9 +1,11 @@
-package dev.corral.report.html;
+package dev.corral.results;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+
+import org.apiguardian.api.API;
 
 /**
  * The end of a test's output file, read without reading the whole file: at most {@code maxBytes} from the end,
@@ -14,11 +16,12 @@ import java.nio.file.Path;
  * @param from the file offset of the first byte of {@code text} (the number of bytes left out)
  * @param size the file's size
  */
-record OutputTail(String text, long from, long size) {
+@API(status = API.Status.EXPERIMENTAL)
+public record OutputTail(String text, long from, long size) {
     private static final int LINE_SEARCH = 1024;
 
     /** The tail, or {@code null} when the file does not exist or cannot be read. */
-    static OutputTail read(Path file, int maxBytes) {
+    public static OutputTail read(Path file, int maxBytes) {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             long length = raf.length();
             long from = Math.max(0, length - maxBytes);
@@ -40,7 +43,12 @@ record OutputTail(String text, long from, long size) {
             return new OutputTail(new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8),
                     from + start, length);
         } catch (IOException e) {
-            return null; // missing or unreadable: the page links to the file instead
+            return null; // missing or unreadable: reports link to the file instead
         }
+    }
+
+    /** The text, prefixed with a marker saying how many bytes were left out when some were. */
+    public String marked() {
+        return from == 0 ? text : "[... " + from + " bytes omitted ...]\n" + text;
     }
 }
