@@ -92,7 +92,7 @@ public final class QemuBootBenchmark {
                     + " overhead beyond the guest's boot %.1f s%n", mode == 1 ? "direct" : "grub", mean[1], mean[2], mean[5],
                     mean[6], mean[1] - mean[2]);
         }
-        VmFiles.deleteTree(root);
+        dev.corral.files.FileTrees.deleteQuietly(root);
     }
 
     /** Parses systemd's time spans such as {@code 1min 48.312s} or {@code 812ms}. */

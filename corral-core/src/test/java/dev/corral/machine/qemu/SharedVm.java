@@ -70,7 +70,7 @@ final class SharedVm implements AutoCloseable {
     @Override
     public void close() throws IOException {
         provisioner.close();
-        VmFiles.deleteTree(root);
+        dev.corral.files.FileTrees.deleteQuietly(root);
     }
 
     /** Resolves {@link SharedVm} parameters from the root store. */
