@@ -1,10 +1,6 @@
 package dev.corral.report.timeline;
 
 import java.io.ByteArrayInputStream;
-import java.io.FileInputStream;
-import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 
+import dev.corral.results.DurableLines;
 import dev.corral.results.ResultsDir;
 import dev.corral.results.ResultsException;
 import dev.corral.schedule.RunListener;
@@ -74,17 +69,13 @@ public final class MachineEventLog implements RunListener, AutoCloseable {
     private static final JsonMapper MAPPER = JsonMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
             .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
-    private final Path file;
-    private final RandomAccessFile raf;
-    private final InstantSource clock;
-    private final ReentrantLock lock = new ReentrantLock();
-    private long size;
-    private boolean closed;
+    private static final String WHAT = "machine event log";
 
-    private MachineEventLog(Path file, RandomAccessFile raf, long size, InstantSource clock) {
-        this.file = file;
-        this.raf = raf;
-        this.size = size;
+    private final DurableLines lines;
+    private final InstantSource clock;
+
+    private MachineEventLog(DurableLines lines, InstantSource clock) {
+        this.lines = lines;
         this.clock = clock;
     }
 
@@ -106,37 +97,13 @@ public final class MachineEventLog implements RunListener, AutoCloseable {
      * @throws ResultsException naming the file when it cannot be opened
      */
     public static MachineEventLog open(Path file, InstantSource clock) {
-        Objects.requireNonNull(file, "file must not be null");
         Objects.requireNonNull(clock, "clock must not be null");
-        RandomAccessFile raf;
-        try {
-            raf = new RandomAccessFile(file.toFile(), "rw");
-        } catch (FileNotFoundException e) {
-            throw new ResultsException("cannot open machine event log " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            long length = raf.length();
-            long keep = length;
-            if (length > 0) {
-                raf.seek(length - 1);
-                if (raf.read() != '\n') {
-                    keep = repairTail(file, raf, length);
-                }
-            }
-            return new MachineEventLog(file, raf, keep, clock);
-        } catch (IOException e) {
-            try {
-                raf.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new ResultsException("cannot open machine event log " + file + ": " + e.getMessage(), e);
-        }
+        return new MachineEventLog(DurableLines.open(file, WHAT, MachineEventLog::isEvent), clock);
     }
 
     /** The log file. */
     public Path file() {
-        return file;
+        return lines.file();
     }
 
     /**
@@ -146,30 +113,7 @@ public final class MachineEventLog implements RunListener, AutoCloseable {
      */
     public void append(MachineEvent event) {
         Objects.requireNonNull(event, "event must not be null");
-        byte[] line = line(event);
-        lock.lock();
-        try {
-            if (closed) {
-                throw new ResultsException("machine event log " + file + " is closed; cannot record "
-                        + event.kind().jsonName() + " of " + event.machine());
-            }
-            try {
-                raf.seek(size);
-                raf.write(line);
-                raf.getFD().sync();
-                size += line.length;
-            } catch (IOException e) {
-                try {
-                    raf.setLength(size);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw new ResultsException("cannot write machine event log " + file + ": " + e.getMessage()
-                        + " (check free space)", e);
-            }
-        } finally {
-            lock.unlock();
-        }
+        lines.append(line(event), event.kind().jsonName() + " of " + event.machine());
     }
 
     @Override
@@ -205,17 +149,7 @@ public final class MachineEventLog implements RunListener, AutoCloseable {
     /** Closes the file; safe to call twice. Events arriving afterwards fail. */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (!closed) {
-                closed = true;
-                raf.close();
-            }
-        } catch (IOException e) {
-            throw new ResultsException("cannot close machine event log " + file + ": " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
+        lines.close();
     }
 
     /** Reads the event log of a results directory; empty when it has none (an older run, or no pool events). */
@@ -232,43 +166,25 @@ public final class MachineEventLog implements RunListener, AutoCloseable {
      *                          a valid event
      */
     public static List<MachineEvent> read(Path file) {
-        Objects.requireNonNull(file, "file must not be null");
-        byte[] bytes;
-        try (FileInputStream in = new FileInputStream(file.toFile())) {
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            throw new ResultsException("cannot read machine event log " + file + ": " + e.getMessage(), e);
-        }
-        List<MachineEvent> events = new ArrayList<>();
-        int start = 0;
-        int lineNo = 0;
-        while (start < bytes.length) {
-            lineNo++;
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') {
-                end++;
+        return DurableLines.read(file, WHAT, (bytes, offset, length) -> {
+            try {
+                return parse(bytes, offset, length);
+            } catch (IllegalArgumentException | JacksonException | DateTimeParseException | ArithmeticException e) {
+                throw new DurableLines.BadLine("invalid machine event: " + message(e), e);
             }
-            boolean torn = end == bytes.length;
-            if (!blank(bytes, start, end)) {
-                try {
-                    MachineEvent e = parse(bytes, start, end - start);
-                    if (e != null) {
-                        events.add(e);
-                    }
-                } catch (IllegalArgumentException | JacksonException | DateTimeParseException | ArithmeticException e) {
-                    if (!torn) {
-                        throw new ResultsException(file + ":" + lineNo + ": invalid machine event: " + message(e)
-                                + " (fix or delete that line)", e);
-                    }
-                    LOG.warn("{}:{}: ignoring a torn last line (a crash while writing)", file, lineNo);
-                }
-            }
-            start = end + 1;
-        }
-        return events;
+        });
     }
 
     // ---------------------------------------------------------------- internals
+
+    private static boolean isEvent(byte[] line) {
+        try {
+            parse(line, 0, line.length);
+            return true;
+        } catch (IllegalArgumentException | JacksonException | DateTimeParseException | ArithmeticException e) {
+            return false;
+        }
+    }
 
     private void record(MachineEvent.Kind kind, String target, String machine, String detail, Duration took) {
         append(new MachineEvent(kind, clock.instant(), target, machine, detail, took));
@@ -288,11 +204,7 @@ public final class MachineEventLog implements RunListener, AutoCloseable {
             n.put("took", BigDecimal.valueOf(e.took().getSeconds()).add(BigDecimal.valueOf(e.took().getNano(), 9))
                     .stripTrailingZeros());
         }
-        byte[] json = MAPPER.writeValueAsBytes(n);
-        byte[] line = new byte[json.length + 1];
-        System.arraycopy(json, 0, line, 0, json.length);
-        line[json.length] = '\n';
-        return line;
+        return MAPPER.writeValueAsBytes(n);
     }
 
     /** The event on one line, or {@code null} for an unknown kind. */
@@ -341,54 +253,4 @@ public final class MachineEventLog implements RunListener, AutoCloseable {
         return e instanceof JacksonException je ? je.getOriginalMessage() : e.getMessage();
     }
 
-    private static boolean blank(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Completes a last line without newline when it is a whole event, cuts it off otherwise; returns the size. */
-    private static long repairTail(Path file, RandomAccessFile raf, long length) throws IOException {
-        long lineStart = lastNewline(raf, length) + 1;
-        byte[] tail = new byte[Math.toIntExact(length - lineStart)];
-        raf.seek(lineStart);
-        raf.readFully(tail);
-        boolean whole;
-        try {
-            parse(tail, 0, tail.length);
-            whole = true;
-        } catch (IllegalArgumentException | JacksonException | DateTimeParseException | ArithmeticException e) {
-            whole = false;
-        }
-        if (whole) {
-            raf.seek(length);
-            raf.write('\n');
-            raf.getFD().sync();
-            return length + 1;
-        }
-        LOG.warn("{}: dropping a torn last line of {} bytes left by a crash", file, tail.length);
-        raf.setLength(lineStart);
-        raf.getFD().sync();
-        return lineStart;
-    }
-
-    private static long lastNewline(RandomAccessFile raf, long length) throws IOException {
-        byte[] buf = new byte[8192];
-        long pos = length;
-        while (pos > 0) {
-            int n = (int) Math.min(buf.length, pos);
-            pos -= n;
-            raf.seek(pos);
-            raf.readFully(buf, 0, n);
-            for (int i = n - 1; i >= 0; i--) {
-                if (buf[i] == '\n') {
-                    return pos + i;
-                }
-            }
-        }
-        return -1;
-    }
 }
