@@ -17,45 +17,67 @@ import java.util.concurrent.TimeoutException;
 import dev.corral.CorralException;
 import dev.corral.Deadline;
 import dev.corral.machine.Command;
+import dev.corral.machine.ConnectionException;
 import dev.corral.machine.ExecResult;
 
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelListener;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.util.buffer.Buffer;
 
 /**
- * One command running over one exec channel: feeds the wrapper header and standard input, pumps the output to the
- * sinks (stripping the wrapper's {@code TOKEN PID} line), and on deadline or interrupt kills the remote process
- * group over a second channel before returning. Used once, by one thread.
+ * One command running over one exec channel: pumps the output to the sinks (stripping the wrapper's
+ * {@code TOKEN PID} line), feeds the wrapper header and standard input once the wrapper reported its process id,
+ * and ends when the command exits (killing what it left behind holding its output), when the deadline expires or
+ * when interrupted or aborted (killing the remote process group over the control channel first). Every wait is
+ * bounded: {@link #run} returns at most {@link #KILL_GRACE} after the deadline. Used once, by one thread (plus
+ * {@link #abort} from any thread).
  */
 final class RemoteProcess {
+    /** How long ending a command may take past its deadline: the kill, the channel close, the last output. */
+    static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    /** After the command exited: how long its output may stay open before what holds it open is killed. */
+    private static final Duration LEFTOVER_GRACE = Duration.ofMillis(200);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Duration PID_WAIT = Duration.ofSeconds(5);
-    private static final Duration KILL_GRACE = Duration.ofSeconds(15);
-    private static final Duration PUMP_DRAIN = Duration.ofSeconds(30);
     private static final int MARKER_SEARCH_LIMIT = 64 * 1024;
     private static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
     private static final java.util.Set<Integer> BUSY = java.util.Set.of(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
             SshConstants.SSH_OPEN_CONNECT_FAILED, SshConstants.SSH_OPEN_RESOURCE_SHORTAGE);
 
-    private final SshConnection connection;
-    private final SshConnection.Live live;
+    private final SshSession session;
+    private final SshSession.Live live;
     private final Invocation invocation;
     private final String token;
     private final CompletableFuture<Long> pid = new CompletableFuture<>();
     private final BoundedCapture capturedOut = new BoundedCapture(Command.CAPTURE_LIMIT);
     private final BoundedCapture capturedErr = new BoundedCapture(Command.CAPTURE_LIMIT);
+    /** Counted down when the channel closed. */
+    private final CountDownLatch closed = new CountDownLatch(1);
+    /** Counted down when the command exited, the channel closed or the process was aborted. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Object headerLock = new Object();
+    private boolean headerSent; // guarded by headerLock
+    private boolean killing; // guarded by headerLock
+    private volatile boolean aborted;
     private volatile IOException sinkFailure;
 
-    RemoteProcess(SshConnection connection, SshConnection.Live live, Invocation invocation) {
-        this.connection = connection;
+    RemoteProcess(SshSession session, SshSession.Live live, Invocation invocation) {
+        this.session = session;
         this.live = live;
         this.invocation = invocation;
         byte[] nonce = new byte[8];
         RANDOM.nextBytes(nonce);
         this.token = "corral-" + HexFormat.of().formatHex(nonce);
+    }
+
+    /** Makes {@link #run} kill the command and fail with a {@link ConnectionException}; any thread, idempotent. */
+    void abort() {
+        aborted = true;
+        stopped.countDown();
     }
 
     ExecResult run(Deadline deadline, long startNanos) throws InterruptedException {
@@ -64,34 +86,78 @@ final class RemoteProcess {
         try {
             channel = openChannel(live.session(), RemoteScript.commandLine(token), invocation.merge(), null, deadline);
         } catch (IOException | RuntimeException e) {
-            throw live.session().isOpen() ? connection.channelRefused(live, invocation, e) : connection.lost(live, invocation, null, e);
+            throw live.session().isOpen() ? session.channelRefused(live, invocation, e) : session.lost(live, invocation, null, e);
         }
         if (channel == null) {
             return new ExecResult(-1, null, true, "", "", elapsed(startNanos));
         }
-        CountDownLatch closed = new CountDownLatch(1);
-        channel.addCloseFutureListener(f -> closed.countDown());
+        channel.addCloseFutureListener(f -> {
+            closed.countDown();
+            stopped.countDown();
+        });
+        channel.addChannelListener(new ChannelListener() {
+            @Override
+            public void channelStateChanged(Channel c, String hint) {
+                if (hasExited(channel)) {
+                    stopped.countDown();
+                }
+            }
+        });
+        if (hasExited(channel)) {
+            stopped.countDown();
+        }
         OutputStream out = invocation.stdout() != null ? invocation.stdout() : capturedOut;
         OutputStream err = invocation.stderr() != null ? invocation.stderr() : capturedErr;
         OutputStream toChannel = channel.getInvertedIn();
         InputStream fromOut = channel.getInvertedOut();
         InputStream fromErr = channel.getInvertedErr();
-        Thread feeder = Thread.ofVirtual().name("ssh-stdin").start(() -> feed(toChannel, header));
+        Thread feeder = Thread.ofVirtual().name("ssh-stdin").start(() -> feed(toChannel, header, deadline));
         Thread outPump = Thread.ofVirtual().name("ssh-stdout").start(() -> pumpStdout(fromOut, out));
         Thread errPump = invocation.merge() ? null : Thread.ofVirtual().name("ssh-stderr").start(() -> pump(fromErr, err));
         try {
-            boolean finished = closed.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
-            if (!finished) {
-                kill(channel, closed);
+            boolean inTime = stopped.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+            if (aborted && closed.getCount() > 0) {
+                kill(channel);
+                throw new ConnectionException("the SSH connection to " + session.target().address()
+                        + " was closed while running " + invocation.what());
+            }
+            if (!inTime) {
+                kill(channel);
+            } else if (!closed.await(LEFTOVER_GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
+                endLeftovers(channel, deadline);
             }
             drain(outPump, errPump);
-            return result(channel, startNanos, !finished);
+            return result(channel, startNanos, !inTime);
         } catch (InterruptedException e) {
-            kill(channel, closed);
+            kill(channel);
             throw e;
         } finally {
             channel.close(true);
             feeder.interrupt();
+        }
+    }
+
+    private static boolean hasExited(ChannelExec channel) {
+        return channel.getExitStatus() != null || channel.getExitSignal() != null;
+    }
+
+    /**
+     * The command exited but its output is still open: processes it started in the background hold it. Kills its
+     * process group (what already reached the pipe still arrives) and waits for the rest of the output.
+     */
+    private void endLeftovers(ChannelExec channel, Deadline deadline) throws InterruptedException {
+        long remotePid = pid.getNow(-1L);
+        Deadline grace = Deadline.after(KILL_GRACE);
+        if (remotePid > 0) {
+            session.log().debug("{} exited leaving processes behind that hold its output; killing them", invocation.what());
+            session.kill(live, remotePid, token, grace);
+        }
+        // the output after the exit may still be on its way: wait for it until the deadline, at least the grace
+        long wait = Math.max(deadline.remainingNanos(), grace.remainingNanos());
+        if (!closed.await(wait, TimeUnit.NANOSECONDS)) {
+            session.log().debug("the output of {} is still open after its processes were killed; not waiting for it",
+                    invocation.what());
+            channel.close(true);
         }
     }
 
@@ -101,9 +167,9 @@ final class RemoteProcess {
         if (!timedOut && status == null && signal == null) {
             long remotePid = pid.getNow(-1L);
             if (remotePid > 0) {
-                connection.noteOrphan(live, remotePid);
+                session.noteOrphan(live, remotePid);
             }
-            throw connection.lost(live, invocation, "the channel closed without an exit status", null);
+            throw session.lost(live, invocation, "the channel closed without an exit status", null);
         }
         if (sinkFailure != null) {
             throw new CorralException("cannot write the output of " + invocation.what() + ": " + Futures.why(sinkFailure), sinkFailure);
@@ -113,15 +179,24 @@ final class RemoteProcess {
         return new ExecResult(code, signalName, timedOut, capturedOut.text(), capturedErr.text(), elapsed(startNanos));
     }
 
-    /** Kills the remote process group; keeps the interrupt status of the calling thread for the caller. */
-    private void kill(ChannelExec channel, CountDownLatch closed) {
+    /**
+     * Kills the remote process group (or, before the wrapper got its header, keeps the command from ever starting)
+     * and closes the channel, within {@link #KILL_GRACE}. Keeps the interrupt status of the calling thread.
+     */
+    private void kill(ChannelExec channel) {
         boolean interrupted = Thread.interrupted();
+        Deadline grace = Deadline.after(KILL_GRACE);
         try {
-            Long remotePid = awaitPid();
-            if (remotePid != null && remotePid > 0) {
-                connection.killGroup(live, remotePid);
+            long group;
+            synchronized (headerLock) {
+                killing = true;
+                group = headerSent ? pid.getNow(-1L) : -1L;
             }
-            if (!closed.await(KILL_GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
+            // without its header the wrapper exits with 125 when the channel closes, running nothing
+            if (group <= 0 || !session.kill(live, group, token, grace)) {
+                signal(channel, "KILL"); // the command's (or its login shell's) process itself
+            }
+            if (!closed.await(grace.remainingNanos(), TimeUnit.NANOSECONDS)) {
                 channel.close(true);
             }
         } catch (InterruptedException again) {
@@ -134,31 +209,52 @@ final class RemoteProcess {
         }
     }
 
-    private Long awaitPid() throws InterruptedException {
+    /** Sends a signal request (RFC 4254 6.9; OpenSSH 8.1 and later obey it); best effort. */
+    private static void signal(ChannelExec channel, String name) {
         try {
-            return pid.get(PID_WAIT.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            return null;
+            Buffer buffer = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, 32);
+            buffer.putUInt(channel.getRecipient());
+            buffer.putString("signal");
+            buffer.putBoolean(false);
+            buffer.putString(name);
+            channel.writePacket(buffer);
+        } catch (IOException | RuntimeException e) {
+            // the channel is going away anyway
         }
     }
 
+    /** Waits for the pumps to deliver the output; a pump still blocked after the grace is interrupted. */
     private static void drain(Thread outPump, Thread errPump) throws InterruptedException {
+        Deadline grace = Deadline.after(KILL_GRACE);
         for (Thread pump : new Thread[] {outPump, errPump}) {
-            if (pump != null && !pump.join(PUMP_DRAIN)) {
+            if (pump != null && !pump.join(grace.remaining())) {
                 pump.interrupt();
             }
         }
     }
 
-    private void feed(OutputStream toChannel, byte[] header) {
+    /**
+     * Sends the header once the wrapper reported its process id (so a command is either killable or never
+     * started), then the standard input; closing the stream sends EOF.
+     */
+    private void feed(OutputStream toChannel, byte[] header, Deadline deadline) {
         try (toChannel) {
+            pid.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+            synchronized (headerLock) {
+                if (killing) {
+                    return;
+                }
+                headerSent = true;
+            }
             toChannel.write(header);
             toChannel.flush();
             if (invocation.stdin() != null) {
                 invocation.stdin().transferTo(toChannel);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | ExecutionException | TimeoutException e) {
             // the command ended (or was killed) without reading all of its input
+        } catch (InterruptedException e) {
+            // the command is over
         }
     }
 
