@@ -34,10 +34,11 @@ import org.slf4j.Logger;
  *   <li>Keepalives detect a dead link ({@link SshOptions#keepaliveWindow()}); a command running when the session
  *       dies fails with {@link ConnectionException}, and the next command reconnects with backoff. Commands left
  *       running on the host by a lost session are killed after reconnecting unless the host rebooted.
- *   <li>Files move as tar streams over exec channels ({@code tar} needed on both sides): much faster than SFTP
- *       for trees of small files.
+ *   <li>Files move as tar streams over exec channels ({@code tar} needed on the host; written and read in
+ *       process here): much faster than SFTP for trees of small files.
  *   <li>At most {@link SshOptions#maxChannels()} channels are open at once (OpenSSH's {@code MaxSessions});
- *       further commands wait for a free one, counted against their deadline.
+ *       further commands wait for a free one, counted against their deadline. One of them is kept open ahead of
+ *       time with its login shell started, so that the next command does not wait for sshd and the login shell.
  * </ul>
  *
  * <p>Thread-safe. Obtained from {@link SshConnector#connect}; closing it kills the commands still running and
@@ -153,11 +154,12 @@ public final class SshConnection implements Connection, AutoCloseable {
     ExecResult run(Invocation invocation, Deadline deadline) throws InterruptedException {
         long start = System.nanoTime();
         checkOpen();
-        if (!session.acquireChannel(deadline)) {
+        WrapperChannel channel = session.channel(session.live(deadline), invocation, deadline);
+        if (channel == null) {
             return new ExecResult(-1, null, true, "", "", Duration.ofNanos(System.nanoTime() - start));
         }
         try {
-            RemoteProcess process = new RemoteProcess(session, session.live(deadline), invocation);
+            RemoteProcess process = new RemoteProcess(session, channel, invocation);
             running.add(process);
             try {
                 if (closed) {
@@ -168,7 +170,8 @@ public final class SshConnection implements Connection, AutoCloseable {
                 running.remove(process);
             }
         } finally {
-            session.releaseChannel();
+            channel.close();
+            session.release();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.corral.machine.ssh;
 
+import java.io.IOException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +17,8 @@ import org.slf4j.Logger;
 
 /**
  * The authenticated session to one host that {@link SshConnection}s share: reconnects when it died, bounds the
- * number of open channels, kills process groups over a reserved control channel and remembers the ones a lost
- * session left running. Thread-safe.
+ * number of open channels, keeps one spare {@link WrapperChannel} ready for the next command, kills commands over
+ * a reserved control channel and remembers the ones a lost session left running. Thread-safe.
  */
 final class SshSession {
     private static final String BOOT_ID = "cat /proc/sys/kernel/random/boot_id";
@@ -31,6 +32,9 @@ final class SshSession {
     private final Semaphore controlChannels = new Semaphore(1, true);
     private final ReentrantLock connecting = new ReentrantLock();
     private final List<Orphan> orphans = new ArrayList<>();
+    private final Object spareLock = new Object();
+    private WrapperChannel spare; // guarded by spareLock; holds a permit of commandChannels
+    private boolean warming; // guarded by spareLock; a spare is being opened, holding a permit
     private volatile Live live;
     private volatile boolean closed;
 
@@ -75,13 +79,93 @@ final class SshSession {
         return !closed && current != null && current.session().isOpen();
     }
 
-    /** Takes a command channel, waiting at most until the deadline; {@code false} when none became free. */
-    boolean acquireChannel(Deadline deadline) throws InterruptedException {
-        return commandChannels.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+    /**
+     * A channel whose wrapper waits for a command, holding one of the {@link SshOptions#maxChannels()} permits
+     * (released by {@link #release}): the spare one opened ahead of time when it is ready, else a new one. Starts
+     * opening the next spare, so that a command following this one does not wait for sshd and the login shell.
+     *
+     * @return the channel, or {@code null} when no channel became free or the server did not answer in time
+     * @throws ConnectionException when the server refused the channel or the session died
+     */
+    WrapperChannel channel(Live on, Invocation invocation, Deadline deadline) throws InterruptedException {
+        WrapperChannel channel = takeSpare(on);
+        if (channel == null) {
+            if (!commandChannels.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
+                return null;
+            }
+            try {
+                channel = WrapperChannel.open(on, deadline, true);
+            } catch (IOException | RuntimeException e) {
+                commandChannels.release();
+                throw on.session().isOpen() ? channelRefused(on, invocation, e) : lost(on, invocation, null, e);
+            } catch (InterruptedException e) {
+                commandChannels.release();
+                throw e;
+            }
+            if (channel == null) {
+                commandChannels.release();
+                return null;
+            }
+        }
+        openSpare(on);
+        return channel;
     }
 
-    void releaseChannel() {
+    /** Gives back the permit of a channel from {@link #channel}. */
+    void release() {
         commandChannels.release();
+    }
+
+    /**
+     * The spare channel when it belongs to the live session and its wrapper has not died: ready, or still starting
+     * (it started before a new one would, so it is ready sooner; the command waits for it as for a new one).
+     */
+    private WrapperChannel takeSpare(Live on) {
+        WrapperChannel taken;
+        synchronized (spareLock) {
+            taken = spare;
+            spare = null;
+        }
+        if (taken == null) {
+            return null;
+        }
+        if (taken.live() == on && taken.usable()) {
+            return taken;
+        }
+        taken.close();
+        commandChannels.release();
+        return null;
+    }
+
+    /** Opens a spare channel in the background unless there is one or no permit is free. */
+    private void openSpare(Live on) {
+        synchronized (spareLock) {
+            if (closed || spare != null || warming || !commandChannels.tryAcquire()) {
+                return;
+            }
+            warming = true;
+        }
+        Thread.ofVirtual().name("ssh-spare").start(() -> {
+            WrapperChannel opened = null;
+            try {
+                opened = WrapperChannel.open(on, Deadline.after(PROBE_TIMEOUT), false);
+            } catch (IOException | RuntimeException e) {
+                log.debug("no spare channel to {}: {}", target.address(), Futures.why(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (spareLock) {
+                warming = false;
+                if (opened != null && !closed) {
+                    spare = opened;
+                    return;
+                }
+            }
+            if (opened != null) {
+                opened.close();
+            }
+            commandChannels.release();
+        });
     }
 
     /** The live session, reconnecting when it died. */
@@ -192,7 +276,16 @@ final class SshSession {
 
     /** Closes the session; later commands fail with {@link ConnectionException}. Idempotent. */
     void close() {
-        closed = true;
+        WrapperChannel unused;
+        synchronized (spareLock) {
+            closed = true;
+            unused = spare;
+            spare = null;
+        }
+        if (unused != null) {
+            unused.close();
+            commandChannels.release();
+        }
         Live current = live;
         if (current != null) {
             current.session().close(true);

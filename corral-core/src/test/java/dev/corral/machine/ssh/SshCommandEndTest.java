@@ -18,6 +18,7 @@ import dev.corral.machine.ExecResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,8 @@ class SshCommandEndTest {
     private static OpenSshServer server;
     private static LoginUser user;
     private static SshConnector connector;
-    private static SshConnection connection;
+    /** Fresh for every test: a spare channel opened before a test stalled the login shell would not stall. */
+    private SshConnection connection;
 
     @TempDir
     Path tmp;
@@ -50,10 +52,14 @@ class SshCommandEndTest {
         Path rc = user.home().resolve(".bashrc");
         Files.writeString(rc, """
                 if [ -e "$HOME/stall" ]; then sleep "$(cat "$HOME/stall")"; fi
-                if [ -e "$HOME/slow" ]; then sleep 1; fi
+                if [ -e "$HOME/slow" ]; then sleep "$(cat "$HOME/slow")"; fi
                 """);
         Host.run("chown", user.name(), rc.toString());
         connector = SshConnector.start(SshOptions.defaults());
+    }
+
+    @BeforeEach
+    void connect() throws Exception {
         connection = connector.connect(server.target(user), patience());
     }
 
@@ -74,7 +80,12 @@ class SshCommandEndTest {
     }
 
     @AfterEach
-    void normalShell() throws Exception {
+    void disconnect() throws Exception {
+        normalShell();
+        connection.close();
+    }
+
+    private static void normalShell() throws Exception {
         Files.deleteIfExists(user.home().resolve("stall"));
         Files.deleteIfExists(user.home().resolve("slow"));
     }
@@ -148,7 +159,7 @@ class SshCommandEndTest {
 
     @Test
     void aSlowLoginShellMakesCommandsSlowButNotWrong() throws Exception {
-        Files.writeString(user.home().resolve("slow"), "");
+        Files.writeString(user.home().resolve("slow"), "1");
         Path dir = Files.createDirectories(tmp.resolve("tree/sub"));
         Files.writeString(dir.resolve("file"), "content\n");
         Path single = Files.writeString(tmp.resolve("wrapper.sh"), "#!/bin/sh\necho wrapper\n");
@@ -164,6 +175,22 @@ class SshCommandEndTest {
 
         assertThat(tmp.resolve("back/tree/sub/file")).hasContent("content");
         assertThat(tmp.resolve("back/wrapper.sh")).hasContent("#!/bin/sh\necho wrapper");
+    }
+
+    @Test
+    void theNextCommandStartsOnAChannelWhoseLoginShellStartedAheadOfTime() throws Exception {
+        Files.writeString(user.home().resolve("slow"), "3");
+        long started = System.nanoTime();
+        connection.exec(Command.of("true"), patience()).orThrow("true");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the start-up file ran")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        Thread.sleep(Duration.ofSeconds(6)); // the spare channel's login shell is done meanwhile
+
+        started = System.nanoTime();
+        ExecResult r = connection.exec(Command.of("echo", "spare"), patience());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        assertThat(r.stdout()).isEqualTo("spare\n");
     }
 
     @Test
