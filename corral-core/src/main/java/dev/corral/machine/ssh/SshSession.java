@@ -81,7 +81,7 @@ final class SshSession {
 
     /**
      * A channel whose wrapper waits for a command, holding one of the {@link SshOptions#maxChannels()} permits
-     * (released by {@link #release}): the spare one opened ahead of time when it is ready, else a new one. Starts
+     * (released by {@link #release}): the spare one opened ahead of time when still usable, else a new one. Starts
      * opening the next spare, so that a command following this one does not wait for sshd and the login shell.
      *
      * @return the channel, or {@code null} when no channel became free or the server did not answer in time
