@@ -2,13 +2,10 @@ package dev.corral.machine.ssh;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import dev.corral.CorralException;
 import dev.corral.Deadline;
 import dev.corral.machine.Command;
+import dev.corral.machine.ConnectionException;
 import dev.corral.machine.ExecResult;
 
 import org.apache.sshd.client.channel.ChannelExec;
@@ -26,85 +24,84 @@ import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 
 /**
- * One command running over one exec channel: feeds the wrapper header and standard input, pumps the output to the
- * sinks (stripping the wrapper's {@code TOKEN PID} line), and on deadline or interrupt kills the remote process
- * group over a second channel before returning. Used once, by one thread.
+ * One command running on a {@link WrapperChannel}: feeds the wrapper header and standard input once the wrapper
+ * reported its process id, and ends when the command exits (killing what it left behind holding its output),
+ * when the deadline expires or when interrupted or {@linkplain #abort aborted} (killing the remote process group
+ * and the processes carrying the command's token over the control channel first). Every wait is bounded:
+ * {@link #run} returns at most {@link #KILL_GRACE} after the deadline. Used once, by one thread (plus
+ * {@link #abort} from any thread).
  */
 final class RemoteProcess {
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Duration PID_WAIT = Duration.ofSeconds(5);
-    private static final Duration KILL_GRACE = Duration.ofSeconds(15);
-    private static final Duration PUMP_DRAIN = Duration.ofSeconds(30);
-    private static final int MARKER_SEARCH_LIMIT = 64 * 1024;
+    /** How long ending a command may take past its deadline: the kill, the channel close, the last output. */
+    static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    /** After the command exited: how long its output may stay open before what holds it open is killed. */
+    private static final Duration LEFTOVER_GRACE = Duration.ofMillis(200);
     private static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
-    private static final java.util.Set<Integer> BUSY = java.util.Set.of(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+    private static final Set<Integer> BUSY = Set.of(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
             SshConstants.SSH_OPEN_CONNECT_FAILED, SshConstants.SSH_OPEN_RESOURCE_SHORTAGE);
 
-    private final SshConnection connection;
-    private final SshConnection.Live live;
+    private final SshSession session;
+    private final WrapperChannel channel;
     private final Invocation invocation;
-    private final String token;
-    private final CompletableFuture<Long> pid = new CompletableFuture<>();
     private final BoundedCapture capturedOut = new BoundedCapture(Command.CAPTURE_LIMIT);
     private final BoundedCapture capturedErr = new BoundedCapture(Command.CAPTURE_LIMIT);
-    private volatile IOException sinkFailure;
+    private final Object headerLock = new Object();
+    private boolean headerSent; // guarded by headerLock
+    private boolean killing; // guarded by headerLock
+    private volatile boolean aborted;
 
-    RemoteProcess(SshConnection connection, SshConnection.Live live, Invocation invocation) {
-        this.connection = connection;
-        this.live = live;
+    RemoteProcess(SshSession session, WrapperChannel channel, Invocation invocation) {
+        this.session = session;
+        this.channel = channel;
         this.invocation = invocation;
-        byte[] nonce = new byte[8];
-        RANDOM.nextBytes(nonce);
-        this.token = "corral-" + HexFormat.of().formatHex(nonce);
+    }
+
+    /** Makes {@link #run} kill the command and fail with a {@link ConnectionException}; any thread, idempotent. */
+    void abort() {
+        aborted = true;
+        channel.wake();
     }
 
     ExecResult run(Deadline deadline, long startNanos) throws InterruptedException {
         byte[] header = RemoteScript.header(invocation.argv(), invocation.env(), invocation.cwd());
-        ChannelExec channel;
-        try {
-            channel = openChannel(live.session(), RemoteScript.commandLine(token), invocation.merge(), null, deadline);
-        } catch (IOException | RuntimeException e) {
-            throw live.session().isOpen() ? connection.channelRefused(live, invocation, e) : connection.lost(live, invocation, null, e);
-        }
-        if (channel == null) {
-            return new ExecResult(-1, null, true, "", "", elapsed(startNanos));
-        }
-        CountDownLatch closed = new CountDownLatch(1);
-        channel.addCloseFutureListener(f -> closed.countDown());
         OutputStream out = invocation.stdout() != null ? invocation.stdout() : capturedOut;
-        OutputStream err = invocation.stderr() != null ? invocation.stderr() : capturedErr;
-        OutputStream toChannel = channel.getInvertedIn();
-        InputStream fromOut = channel.getInvertedOut();
-        InputStream fromErr = channel.getInvertedErr();
-        Thread feeder = Thread.ofVirtual().name("ssh-stdin").start(() -> feed(toChannel, header));
-        Thread outPump = Thread.ofVirtual().name("ssh-stdout").start(() -> pumpStdout(fromOut, out));
-        Thread errPump = invocation.merge() ? null : Thread.ofVirtual().name("ssh-stderr").start(() -> pump(fromErr, err));
+        OutputStream err = invocation.merge() ? out : invocation.stderr() != null ? invocation.stderr() : capturedErr;
+        channel.attach(out, err);
+        Thread feeder = Thread.ofVirtual().name("ssh-stdin").start(() -> feed(header, deadline));
         try {
-            boolean finished = closed.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
-            if (!finished) {
-                kill(channel, closed);
+            boolean inTime = channel.awaitStopped(deadline);
+            if (aborted && !channel.isClosed()) {
+                kill();
+                throw new ConnectionException("the SSH connection to " + session.target().address()
+                        + " was closed while running " + invocation.what());
             }
-            drain(outPump, errPump);
-            return result(channel, startNanos, !finished);
+            if (!inTime) {
+                kill();
+            } else if (!channel.awaitClosed(LEFTOVER_GRACE.toNanos())) {
+                endLeftovers(deadline);
+            }
+            channel.drain(KILL_GRACE);
+            return result(startNanos, !inTime);
         } catch (InterruptedException e) {
-            kill(channel, closed);
+            kill();
             throw e;
         } finally {
-            channel.close(true);
+            channel.close();
             feeder.interrupt();
         }
     }
 
-    private ExecResult result(ChannelExec channel, long startNanos, boolean timedOut) {
-        Integer status = channel.getExitStatus();
-        String signal = channel.getExitSignal();
+    private ExecResult result(long startNanos, boolean timedOut) {
+        Integer status = channel.exitStatus();
+        String signal = channel.exitSignal();
         if (!timedOut && status == null && signal == null) {
-            long remotePid = pid.getNow(-1L);
+            long remotePid = channel.pid().getNow(-1L);
             if (remotePid > 0) {
-                connection.noteOrphan(live, remotePid);
+                session.noteOrphan(channel.live(), remotePid);
             }
-            throw connection.lost(live, invocation, "the channel closed without an exit status", null);
+            throw session.lost(channel.live(), invocation, "the channel closed without an exit status", null);
         }
+        IOException sinkFailure = channel.sinkFailure();
         if (sinkFailure != null) {
             throw new CorralException("cannot write the output of " + invocation.what() + ": " + Futures.why(sinkFailure), sinkFailure);
         }
@@ -113,20 +110,50 @@ final class RemoteProcess {
         return new ExecResult(code, signalName, timedOut, capturedOut.text(), capturedErr.text(), elapsed(startNanos));
     }
 
-    /** Kills the remote process group; keeps the interrupt status of the calling thread for the caller. */
-    private void kill(ChannelExec channel, CountDownLatch closed) {
+    /**
+     * The command exited but its output is still open: processes it started in the background hold it. Kills them
+     * (what already reached the pipe still arrives) and waits for the rest of the output.
+     */
+    private void endLeftovers(Deadline deadline) throws InterruptedException {
+        long remotePid = channel.pid().getNow(-1L);
+        Deadline grace = Deadline.after(KILL_GRACE);
+        if (remotePid > 0) {
+            session.log().debug("{} exited leaving processes behind that hold its output; killing them", invocation.what());
+            session.kill(channel.live(), remotePid, channel.token(), grace);
+        }
+        // the output written before the exit may still be on its way: wait for it until the deadline, at least the grace
+        long wait = Math.max(deadline.remainingNanos(), grace.remainingNanos());
+        if (!channel.awaitClosed(wait)) {
+            session.log().debug("the output of {} is still open after its processes were killed; not waiting for it",
+                    invocation.what());
+            channel.close();
+        }
+    }
+
+    /**
+     * Kills the remote process group and the processes carrying the token (or, before the wrapper got its header,
+     * keeps the command from ever starting) and closes the channel, within {@link #KILL_GRACE}. Keeps the
+     * interrupt status of the calling thread.
+     */
+    private void kill() {
         boolean interrupted = Thread.interrupted();
+        Deadline grace = Deadline.after(KILL_GRACE);
         try {
-            Long remotePid = awaitPid();
-            if (remotePid != null && remotePid > 0) {
-                connection.killGroup(live, remotePid);
+            long group;
+            synchronized (headerLock) {
+                killing = true;
+                group = headerSent ? channel.pid().getNow(-1L) : -1L;
             }
-            if (!closed.await(KILL_GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
-                channel.close(true);
+            // without its header the wrapper exits with 125 when the channel closes, running nothing
+            if (group <= 0 || !session.kill(channel.live(), group, channel.token(), grace)) {
+                channel.signal("KILL"); // the command's (or its login shell's) own process
+            }
+            if (!channel.awaitClosed(grace.remainingNanos())) {
+                channel.close();
             }
         } catch (InterruptedException again) {
             interrupted = true;
-            channel.close(true);
+            channel.close();
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -134,114 +161,29 @@ final class RemoteProcess {
         }
     }
 
-    private Long awaitPid() throws InterruptedException {
-        try {
-            return pid.get(PID_WAIT.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            return null;
-        }
-    }
-
-    private static void drain(Thread outPump, Thread errPump) throws InterruptedException {
-        for (Thread pump : new Thread[] {outPump, errPump}) {
-            if (pump != null && !pump.join(PUMP_DRAIN)) {
-                pump.interrupt();
+    /**
+     * Sends the header once the wrapper reported its process id (so a command is either killable or never
+     * started), then the standard input; closing the stream sends EOF.
+     */
+    private void feed(byte[] header, Deadline deadline) {
+        try (OutputStream toChannel = channel.input()) {
+            channel.pid().get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+            synchronized (headerLock) {
+                if (killing) {
+                    return;
+                }
+                headerSent = true;
             }
-        }
-    }
-
-    private void feed(OutputStream toChannel, byte[] header) {
-        try (toChannel) {
             toChannel.write(header);
             toChannel.flush();
             if (invocation.stdin() != null) {
-                invocation.stdin().transferTo(toChannel);
+                invocation.stdin().writeTo(toChannel);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | ExecutionException | TimeoutException e) {
             // the command ended (or was killed) without reading all of its input
+        } catch (InterruptedException e) {
+            // the command is over
         }
-    }
-
-    private void pumpStdout(InputStream in, OutputStream sink) {
-        byte[] marker = (token + " ").getBytes(StandardCharsets.US_ASCII);
-        ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        byte[] buffer = new byte[32 * 1024];
-        boolean found = false;
-        try {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                if (found) {
-                    deliver(sink, buffer, 0, n);
-                    continue;
-                }
-                pending.write(buffer, 0, n);
-                byte[] seen = pending.toByteArray();
-                int at = indexOf(seen, marker, 0);
-                int newline = at < 0 ? -1 : indexOf(seen, new byte[] {'\n'}, at);
-                if (newline >= 0) {
-                    pid.complete(parsePid(new String(seen, at + marker.length, newline - at - marker.length, StandardCharsets.US_ASCII)));
-                    found = true;
-                    deliver(sink, seen, newline + 1, seen.length - newline - 1);
-                } else if (seen.length > MARKER_SEARCH_LIMIT) {
-                    found = true;
-                    pid.complete(-1L);
-                    deliver(sink, seen, 0, seen.length);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // channel closed under us: whatever arrived was delivered
-        } finally {
-            if (!found) {
-                byte[] seen = pending.toByteArray();
-                deliver(sink, seen, 0, seen.length); // the wrapper never ran: show what the login shell said
-                pid.complete(-1L);
-            }
-        }
-    }
-
-    private void pump(InputStream in, OutputStream sink) {
-        byte[] buffer = new byte[32 * 1024];
-        try {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                deliver(sink, buffer, 0, n);
-            }
-        } catch (IOException | RuntimeException e) {
-            // channel closed under us
-        }
-    }
-
-    /** Writes to the sink; after a sink failure keeps draining the channel so that the command is not blocked. */
-    private void deliver(OutputStream sink, byte[] b, int off, int len) {
-        if (len <= 0 || sinkFailure != null) {
-            return;
-        }
-        try {
-            sink.write(b, off, len);
-        } catch (IOException e) {
-            sinkFailure = e;
-        }
-    }
-
-    private static long parsePid(String text) {
-        try {
-            return Long.parseLong(text.strip());
-        } catch (NumberFormatException e) {
-            return -1L;
-        }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static Duration elapsed(long startNanos) {
@@ -252,19 +194,18 @@ final class RemoteProcess {
      * Opens an exec channel. OpenSSH frees a session slot only when it garbage-collects a closed channel, so an
      * open right after a close can be refused ({@code MaxSessions}; OpenSSH 9 answers "open failed" with reason
      * 2, older versions 1): such refusals are retried with backoff while the session lives, for at most
-     * {@link #REFUSED_RETRY}.
+     * {@link #REFUSED_RETRY}, when {@code retryRefusals}.
      *
      * @param out sink for stdout (stderr discarded), or {@code null} to use the channel's streams
      * @return the open channel, or {@code null} when the deadline expired first
      * @throws IOException when the server refused the channel for another reason or the session died
      */
-    static ChannelExec openChannel(ClientSession session, String commandLine, boolean merge, OutputStream out,
-                                   Deadline deadline) throws IOException, InterruptedException {
+    static ChannelExec openChannel(ClientSession session, String commandLine, OutputStream out, Deadline deadline,
+                                   boolean retryRefusals) throws IOException, InterruptedException {
         long backoffMillis = 5;
         Deadline retryUntil = deadline.min(REFUSED_RETRY);
         while (true) {
             ChannelExec channel = session.createExecChannel(commandLine);
-            channel.setRedirectErrorStream(merge);
             if (out != null) {
                 channel.setOut(out);
                 channel.setErr(OutputStream.nullOutputStream());
@@ -287,7 +228,7 @@ final class RemoteProcess {
             channel.close(true);
             Throwable failure = opening.getException();
             boolean busy = failure instanceof SshChannelOpenException refused && BUSY.contains(refused.getReasonCode());
-            if (!busy || !session.isOpen() || retryUntil.remaining().toMillis() <= backoffMillis) {
+            if (!retryRefusals || !busy || !session.isOpen() || retryUntil.remaining().toMillis() <= backoffMillis) {
                 throw failure instanceof IOException io ? io : new IOException(Futures.why(failure), failure);
             }
             Thread.sleep(backoffMillis);
@@ -300,7 +241,7 @@ final class RemoteProcess {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ChannelExec channel = null;
         try {
-            channel = openChannel(session, commandLine, false, out, deadline);
+            channel = openChannel(session, commandLine, out, deadline, true);
             if (channel == null) {
                 return null;
             }

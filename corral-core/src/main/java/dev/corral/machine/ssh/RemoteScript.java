@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  *   <li>makes sure it leads its own process group (OpenSSH's sshd already calls {@code setsid} for every session;
  *       other servers get {@code setsid} here), so that the whole tree can be killed with {@code kill -9 -PGID};
  *   <li>prints {@code TOKEN PID} on standard output, which the client strips and keeps to kill the group later;
+ *   <li>exports {@value #TOKEN_VARIABLE}{@code =TOKEN}, inherited by everything the command starts, so that
+ *       {@link #KILL} also finds daemons that left the process group ({@code setsid});
  *   <li>reads the header from standard input: items {@code C} (directory), {@code E<name>} (environment variable)
  *       and {@code A} (argument), each followed by one or more {@code +<line>} lines holding the value (lines
  *       joined with newlines), then a line {@code .};
@@ -30,12 +32,30 @@ final class RemoteScript {
     /** Exit status of the wrapper when it cannot start the command (bad header, missing directory). */
     static final int WRAPPER_FAILED = 125;
 
+    /** The environment variable every process of a command inherits, holding the command's token. */
+    static final String TOKEN_VARIABLE = "CORRAL_SSH_TOKEN";
+
+    /**
+     * Kills a command: its process group ({@code $1}) and every process of the login still carrying its token
+     * ({@code $2}) in its environment, twice (catching what forked meanwhile). {@code grep -z} reads each
+     * {@code /proc/PID/environ} as NUL-separated lines in one process.
+     */
+    static final String KILL = String.join("\n",
+            "for __corral_round in 1 2; do",
+            "kill -9 -\"$1\" 2>/dev/null",
+            "for __corral_f in $(grep -lsxz \"" + "CORRAL_SSH_TOKEN" + "=$2\" /proc/[0-9]*/environ 2>/dev/null); do",
+            "__corral_p=${__corral_f#/proc/}; kill -9 \"${__corral_p%/environ}\" 2>/dev/null",
+            "done",
+            "done",
+            "echo done");
+
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String RESERVED_PREFIX = "__corral_";
 
     static final String SCRIPT = String.join("\n",
             "kill -0 -$$ 2>/dev/null || exec setsid /bin/sh -c \"$0\" \"$0\" \"$@\"",
             "echo \"$1 $$\"",
+            "export " + "CORRAL_SSH_TOKEN" + "=\"$1\"",
             "set --",
             "__corral_f= __corral_k= __corral_t= __corral_v= __corral_o=",
             "while IFS= read -r __corral_l; do",

@@ -3,12 +3,10 @@ package dev.corral.machine.ssh;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.corral.Deadline;
 import dev.corral.machine.Command;
@@ -28,72 +26,61 @@ import org.slf4j.Logger;
  *       zsh, ksh, ash). Arguments, directory and environment travel on the channel's standard input, never on a
  *       command line, so values do not show in {@code ps}; sshd's {@code AcceptEnv} is not needed.
  *   <li>Each command leads its own process group; on deadline or interrupt the group is killed with
- *       {@code kill -9} over another channel (closing a channel does not stop an OpenSSH command).
+ *       {@code kill -9} over another channel (closing a channel does not stop an OpenSSH command), at most
+ *       {@link #KILL_GRACE} after the deadline. A command whose login shell has not started it yet never starts:
+ *       the wrapper gets its header only after it reported its process id.
+ *   <li>A command ends when its process exits: processes it left behind that still hold its output open are
+ *       killed (as a local machine does), so a background {@code sleep} cannot keep the command running.
  *   <li>Keepalives detect a dead link ({@link SshOptions#keepaliveWindow()}); a command running when the session
  *       dies fails with {@link ConnectionException}, and the next command reconnects with backoff. Commands left
  *       running on the host by a lost session are killed after reconnecting unless the host rebooted.
- *   <li>Files move as tar streams over exec channels ({@code tar} needed on both sides): much faster than SFTP
- *       for trees of small files.
+ *   <li>Files move as tar streams over exec channels ({@code tar} needed on the host; written and read in
+ *       process here): much faster than SFTP for trees of small files.
  *   <li>At most {@link SshOptions#maxChannels()} channels are open at once (OpenSSH's {@code MaxSessions});
- *       further commands wait for a free one, counted against their deadline.
+ *       further commands wait for a free one, counted against their deadline. One of them is kept open ahead of
+ *       time with its login shell started, so that the next command does not wait for sshd and the login shell.
  * </ul>
  *
- * <p>Thread-safe. Obtained from {@link SshConnector#connect}; closing it closes the session.
+ * <p>Thread-safe. Obtained from {@link SshConnector#connect}; closing it kills the commands still running and
+ * closes the session.
  */
 @API(status = API.Status.EXPERIMENTAL)
 public final class SshConnection implements Connection, AutoCloseable {
-    private static final String BOOT_ID = "cat /proc/sys/kernel/random/boot_id";
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(15);
+    /** How long ending a command may take past its deadline: killing it, closing its channel, its last output. */
+    public static final Duration KILL_GRACE = RemoteProcess.KILL_GRACE;
 
-    private final SshConnector connector;
-    private final SshTarget target;
-    private final List<KeyPair> keys;
-    private final Logger log;
-    private final Semaphore commandChannels;
-    private final Semaphore controlChannels = new Semaphore(1, true);
-    private final ReentrantLock connecting = new ReentrantLock();
-    private final List<Orphan> orphans = new ArrayList<>();
+    private final SshSession session;
+    private final boolean ownsSession;
+    private final Set<RemoteProcess> running = ConcurrentHashMap.newKeySet();
     private final TarTransfer transfer = new TarTransfer(this);
-    private volatile Live live;
     private volatile boolean closed;
 
-    /** The current session and the boot id of the host when it was opened ({@code null} when unknown). */
-    record Live(ClientSession session, String bootId) {
-    }
-
-    /** A process group left running on the host by a lost session. */
-    private record Orphan(String bootId, long pgid) {
-    }
-
-    private SshConnection(SshConnector connector, SshTarget target, List<KeyPair> keys, Logger log) {
-        this.connector = connector;
-        this.target = target;
-        this.keys = List.copyOf(keys);
-        this.log = log;
-        this.commandChannels = new Semaphore(connector.options().maxChannels() - 1, true);
+    private SshConnection(SshSession session, boolean ownsSession) {
+        this.session = session;
+        this.ownsSession = ownsSession;
     }
 
     static SshConnection start(SshConnector connector, SshTarget target, List<KeyPair> keys, ClientSession session,
                                Logger log, Deadline deadline) throws InterruptedException {
-        SshConnection connection = new SshConnection(connector, target, keys, log);
-        try {
-            connection.live = connection.probe(session, deadline);
-        } catch (InterruptedException | RuntimeException e) {
-            session.close(true);
-            throw e;
-        }
-        return connection;
+        return new SshConnection(SshSession.start(connector, target, keys, session, log, deadline), true);
+    }
+
+    /**
+     * Another connection over the same session, for one slot of a shared host: closing it kills the commands it
+     * runs and leaves the session (and the other connections sharing it) open.
+     */
+    SshConnection share() {
+        return new SshConnection(session, false);
     }
 
     /** Where this connection goes. */
     public SshTarget target() {
-        return target;
+        return session.target();
     }
 
     /** Whether the session is currently up (a command would not need to reconnect first). */
     public boolean isOpen() {
-        Live current = live;
-        return !closed && current != null && current.session().isOpen();
+        return !closed && session.isOpen();
     }
 
     @Override
@@ -106,13 +93,13 @@ public final class SshConnection implements Connection, AutoCloseable {
     @Override
     public void upload(Path source, String target, Deadline deadline) throws InterruptedException {
         transfer.upload(Objects.requireNonNull(source, "source must not be null"),
-                Objects.requireNonNull(target, "target must not be null"), deadline);
+                Objects.requireNonNull(target, "target must not be null"), Objects.requireNonNull(deadline, "deadline must not be null"));
     }
 
     @Override
     public void download(String source, Path target, Deadline deadline) throws InterruptedException {
         transfer.download(Objects.requireNonNull(source, "source must not be null"),
-                Objects.requireNonNull(target, "target must not be null"), deadline);
+                Objects.requireNonNull(target, "target must not be null"), Objects.requireNonNull(deadline, "deadline must not be null"));
     }
 
     /**
@@ -121,7 +108,7 @@ public final class SshConnection implements Connection, AutoCloseable {
      * @throws dev.corral.machine.CommandFailedException when the host has none (not Linux)
      */
     public String bootId(Deadline deadline) throws InterruptedException {
-        return exec(Command.of("cat", "/proc/sys/kernel/random/boot_id"), deadline).orThrow("reading the boot id of " + target.address())
+        return exec(Command.of("cat", "/proc/sys/kernel/random/boot_id"), deadline).orThrow("reading the boot id of " + target().address())
                 .stdout().strip();
     }
 
@@ -131,7 +118,8 @@ public final class SshConnection implements Connection, AutoCloseable {
      * @throws ConnectionException when the host cannot be reached in time
      */
     public void reconnect(Deadline deadline) throws InterruptedException {
-        live(deadline);
+        checkOpen();
+        session.live(deadline);
     }
 
     /**
@@ -140,136 +128,71 @@ public final class SshConnection implements Connection, AutoCloseable {
      * away (a VM that was reset), so that nobody waits for keepalives to notice.
      */
     public void dropSession() {
-        Live current = live;
-        if (current != null) {
-            current.session().close(true);
+        session.drop();
+    }
+
+    /**
+     * Kills the commands running over this connection now (their {@code exec} fails with
+     * {@link ConnectionException}); the connection stays usable. Returns without waiting for the kills.
+     */
+    void killRunning() {
+        for (RemoteProcess process : List.copyOf(running)) {
+            process.abort();
         }
     }
 
-    /** Closes the session; later commands fail with {@link ConnectionException}. Idempotent. */
+    /**
+     * Closes this connection: commands still running are killed and fail with {@link ConnectionException}, later
+     * ones fail at once. The session closes too unless this connection {@linkplain #share() shares} it.
+     * Idempotent; does not wait for the remote kills.
+     */
     @Override
     public void close() {
         closed = true;
-        Live current = live;
-        if (current != null) {
-            current.session().close(true);
+        killRunning();
+        if (ownsSession) {
+            session.close();
         }
     }
 
     @Override
     public String toString() {
-        return "SshConnection[" + target.address() + "]";
+        return "SshConnection[" + target().address() + "]";
     }
 
     ExecResult run(Invocation invocation, Deadline deadline) throws InterruptedException {
         long start = System.nanoTime();
-        if (!commandChannels.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
+        checkOpen();
+        WrapperChannel channel = session.channel(session.live(deadline), invocation, deadline);
+        if (channel == null) {
             return new ExecResult(-1, null, true, "", "", Duration.ofNanos(System.nanoTime() - start));
         }
         try {
-            Live current = live(deadline);
-            return new RemoteProcess(this, current, invocation).run(deadline, start);
+            RemoteProcess process = new RemoteProcess(session, channel, invocation);
+            running.add(process);
+            try {
+                if (closed) {
+                    process.abort();
+                }
+                return process.run(deadline, start);
+            } finally {
+                running.remove(process);
+            }
         } finally {
-            commandChannels.release();
+            channel.close();
+            session.release();
         }
     }
 
     /** The live session, reconnecting when it died. */
-    Live live(Deadline deadline) throws InterruptedException {
-        Live current = live;
+    SshSession.Live live(Deadline deadline) throws InterruptedException {
+        checkOpen();
+        return session.live(deadline);
+    }
+
+    private void checkOpen() {
         if (closed) {
-            throw new ConnectionException("the SSH connection to " + target.address() + " is closed");
+            throw new ConnectionException("the SSH connection to " + target().address() + " is closed");
         }
-        if (current != null && current.session().isOpen()) {
-            return current;
-        }
-        Deadline budget = deadline.min(connector.options().reconnectTimeout());
-        if (!connecting.tryLock(budget.remainingNanos(), TimeUnit.NANOSECONDS)) {
-            throw new ConnectionException("the SSH session to " + target.address() + " is down and reconnecting takes too long");
-        }
-        try {
-            current = live;
-            if (current != null && current.session().isOpen()) {
-                return current;
-            }
-            log.info("SSH session to {} is down; reconnecting", target.address());
-            ClientSession session = connector.open(target, keys, budget, log);
-            Live fresh = probe(session, budget.isNone() || budget.expired() ? Deadline.after(PROBE_TIMEOUT) : budget);
-            if (closed) {
-                session.close(true);
-                throw new ConnectionException("the SSH connection to " + target.address() + " is closed");
-            }
-            live = fresh;
-            log.info("reconnected to {}", target.address());
-            killOrphans(fresh);
-            return fresh;
-        } finally {
-            connecting.unlock();
-        }
-    }
-
-    private Live probe(ClientSession session, Deadline deadline) throws InterruptedException {
-        String bootId = control(session, BOOT_ID, deadline.min(PROBE_TIMEOUT));
-        return new Live(session, bootId == null ? null : bootId.strip());
-    }
-
-    /** Kills a remote process group over a control channel; a dead session leaves it as an orphan. */
-    void killGroup(Live on, long pgid) throws InterruptedException {
-        log.debug("killing process group {} on {}", pgid, target.address());
-        String done = control(on.session(), "kill -9 -" + pgid + " 2>/dev/null; echo done", Deadline.after(PROBE_TIMEOUT));
-        if (done == null && !on.session().isOpen()) {
-            noteOrphan(on, pgid);
-        }
-    }
-
-    void noteOrphan(Live on, long pgid) {
-        if (on.bootId() != null) {
-            synchronized (orphans) {
-                orphans.add(new Orphan(on.bootId(), pgid));
-            }
-        }
-    }
-
-    private void killOrphans(Live fresh) throws InterruptedException {
-        List<Orphan> pending;
-        synchronized (orphans) {
-            pending = List.copyOf(orphans);
-            orphans.clear();
-        }
-        for (Orphan orphan : pending) {
-            if (orphan.bootId().equals(fresh.bootId())) {
-                log.debug("killing process group {} left by the lost session", orphan.pgid());
-                control(fresh.session(), "kill -9 -" + orphan.pgid() + " 2>/dev/null; true", Deadline.after(PROBE_TIMEOUT));
-            }
-        }
-    }
-
-    private String control(ClientSession session, String commandLine, Deadline deadline) throws InterruptedException {
-        if (!controlChannels.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
-            return null;
-        }
-        try {
-            return RemoteProcess.raw(session, commandLine, deadline);
-        } finally {
-            controlChannels.release();
-        }
-    }
-
-    ConnectionException lost(Live on, Invocation invocation, String why, Throwable cause) {
-        String reason = why != null ? why : Futures.why(cause);
-        if (!on.session().isOpen()) {
-            reason = "the session died (host down, network cut or sshd stopped)";
-        }
-        return new ConnectionException("lost the SSH connection to " + target.address() + " while running "
-                + invocation.what() + ": " + reason, cause);
-    }
-
-    ConnectionException channelRefused(Live on, Invocation invocation, Throwable cause) {
-        if (!on.session().isOpen()) {
-            return lost(on, invocation, null, cause);
-        }
-        return new ConnectionException(target.address() + " refused a new SSH channel for " + invocation.what() + ": "
-                + Futures.why(cause) + " (is sshd's MaxSessions below " + connector.options().maxChannels()
-                + "? lower SshOptions.maxChannels)", cause);
     }
 }

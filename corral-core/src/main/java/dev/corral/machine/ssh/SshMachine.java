@@ -163,13 +163,17 @@ public final class SshMachine implements Machine {
         throw new ConnectionException(id + " did not come back from the reboot in time (" + last + ")");
     }
 
-    /** Removes the work directory (unless kept) and, if this machine owns it, closes the connection. */
+    /**
+     * Kills the commands still running on this machine (they fail with {@link ConnectionException}), removes the
+     * work directory (unless kept) and, if this machine owns it, closes the connection.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
+            connection.killRunning();
             if (!settings.keepWorkDir) {
                 ExecResult r = connection.exec(Command.of("rm", "-rf", "--", workDir), Deadline.after(CLEANUP));
                 if (!r.succeeded()) {

@@ -124,18 +124,24 @@ public final class SshProvisioner implements Provisioner {
     }
 
     private SshMachine open(PooledHost host, Deadline deadline) throws InterruptedException {
-        SshConnection connection = host.connection(deadline.min(connector.options().reconnectTimeout()));
+        // its own connection over the host's session: closing the machine kills its commands, not the others'
+        SshConnection connection = host.connection(deadline.min(connector.options().reconnectTimeout())).share();
         String id = host.nextId();
         SshMachine[] self = new SshMachine[1];
-        SshMachine machine = SshMachine.builder(id, connection, context.runId())
-                .allowReboot(host.spec.reboot())
-                .keepWorkDir(keepWorkDirs)
-                .ownsConnection(false)
-                .onClose(() -> {
-                    machines.remove(self[0]);
-                    host.release();
-                })
-                .open(deadline);
+        SshMachine machine;
+        try {
+            machine = SshMachine.builder(id, connection, context.runId())
+                    .allowReboot(host.spec.reboot())
+                    .keepWorkDir(keepWorkDirs)
+                    .onClose(() -> {
+                        machines.remove(self[0]);
+                        host.release();
+                    })
+                    .open(deadline);
+        } catch (InterruptedException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
         self[0] = machine;
         machines.add(machine);
         if (closed) {

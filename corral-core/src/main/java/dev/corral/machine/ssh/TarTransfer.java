@@ -9,17 +9,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
-import dev.corral.machine.CommandFailedException;
 import dev.corral.machine.ExecResult;
 
 /**
- * File transfer as tar streams over exec channels: the local {@code tar} packs, the remote one unpacks (or the
- * other way round). One channel and one round trip per tree, which makes it several times faster than SFTP on
- * trees of small files (see the report in the {@code ssh} benchmark). Single files go through {@code cat}.
+ * File transfer as tar streams over exec channels: the remote {@code tar} unpacks what {@link TarWriter} writes,
+ * or packs what {@link TarExtractor} unpacks. One channel and one round trip per tree and no local process, which
+ * makes it several times faster than SFTP on trees of small files (see the report in the {@code ssh} benchmark).
+ * Single files go through {@code cat}.
  */
 final class TarTransfer {
     private static final String UNPACK = "mkdir -p \"$1\" && exec tar -C \"$1\" --no-same-owner -xf -";
@@ -43,21 +43,28 @@ final class TarTransfer {
         if (!Files.isDirectory(source)) {
             String mode = Integer.toOctalString(mode(source));
             try (InputStream in = Files.newInputStream(source)) {
-                ExecResult r = connection.run(Invocation.of(List.of("sh", "-c", WRITE_FILE, "sh", remote, mode), in, null, what), deadline);
+                ExecResult r = connection.run(Invocation.of(List.of("sh", "-c", WRITE_FILE, "sh", remote, mode),
+                        Invocation.Input.of(in), null, what), deadline);
                 r.orThrow(what);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + source, e);
             }
             return;
         }
-        LocalTar tar = LocalTar.start(List.of("tar", "-C", source.toString(), "-cf", "-", "."), what);
-        try {
-            ExecResult r = connection.run(Invocation.of(List.of("sh", "-c", UNPACK, "sh", remote), tar.process.getInputStream(), null, what), deadline);
-            r.orThrow(what);
-            tar.finish(deadline);
-        } finally {
-            tar.destroy();
+        AtomicReference<TarWriter.SourceException> unreadable = new AtomicReference<>();
+        Invocation.Input tar = out -> {
+            try {
+                TarWriter.write(source, out);
+            } catch (TarWriter.SourceException e) {
+                unreadable.set(e);
+                throw e;
+            }
+        };
+        ExecResult r = connection.run(Invocation.of(List.of("sh", "-c", UNPACK, "sh", remote), tar, null, what), deadline);
+        if (unreadable.get() != null) {
+            throw new CorralException(what + " failed: " + unreadable.get().getMessage(), unreadable.get());
         }
+        r.orThrow(what);
     }
 
     void download(String source, Path target, Deadline deadline) throws InterruptedException {
@@ -72,7 +79,7 @@ final class TarTransfer {
         }
         try {
             r.orThrow(what);
-            sink.finish(deadline);
+            sink.finish();
         } finally {
             sink.abort();
         }
@@ -105,55 +112,9 @@ final class TarTransfer {
         Files.setPosixFilePermissions(file, perms);
     }
 
-    /** A local tar process whose error output is kept for messages; killed by {@link #destroy()}. */
-    private static final class LocalTar {
-        final Process process;
-        final BoundedCapture errors = new BoundedCapture(8192);
-        final Thread errorPump;
-        final String what;
-
-        private LocalTar(Process process, String what) {
-            this.process = process;
-            this.what = what;
-            this.errorPump = Thread.ofVirtual().start(() -> {
-                try (InputStream err = process.getErrorStream()) {
-                    err.transferTo(errors);
-                } catch (IOException e) {
-                    // process gone
-                }
-            });
-        }
-
-        static LocalTar start(List<String> argv, String what) {
-            try {
-                return new LocalTar(new ProcessBuilder(argv).start(), what);
-            } catch (IOException e) {
-                throw new CorralException(what + " failed: cannot run the local tar (" + Futures.why(e) + ")", e);
-            }
-        }
-
-        void finish(Deadline deadline) throws InterruptedException {
-            if (!process.waitFor(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
-                throw new CorralException(what + " timed out in the local tar");
-            }
-            errorPump.join(java.time.Duration.ofSeconds(5));
-            if (process.exitValue() != 0) {
-                throw new CorralException(what + " failed: local tar exited with " + process.exitValue() + ": "
-                        + errors.text().strip());
-            }
-        }
-
-        void destroy() {
-            if (process.isAlive()) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-        }
-    }
-
     /**
-     * Receives the remote side's output: a {@code D} and a tar stream (unpacked by a local tar into the target
-     * directory) or {@code F<mode>\n} and the file's bytes. Written by one pump thread.
+     * Receives the remote side's output: a {@code D} and a tar stream (unpacked into the target directory) or
+     * {@code F<mode>\n} and the file's bytes. Written by one pump thread.
      */
     private static final class DownloadSink extends OutputStream {
         private final Path target;
@@ -161,7 +122,7 @@ final class TarTransfer {
         private final StringBuilder modeLine = new StringBuilder();
         private char kind;
         private boolean modeRead;
-        private LocalTar tar;
+        private TarExtractor tar;
         private OutputStream file;
 
         DownloadSink(Path target, String what) {
@@ -181,8 +142,7 @@ final class TarTransfer {
             if (kind == 0 && i < end) {
                 kind = (char) b[i++];
                 if (kind == 'D') {
-                    Files.createDirectories(target);
-                    tar = LocalTar.start(List.of("tar", "-C", target.toString(), "--no-same-owner", "-xf", "-"), what);
+                    tar = new TarExtractor(target);
                 } else if (kind != 'F') {
                     throw new IOException("unexpected answer from the remote side");
                 }
@@ -202,15 +162,14 @@ final class TarTransfer {
                 }
             }
             if (i < end) {
-                (kind == 'D' ? tar.process.getOutputStream() : file).write(b, i, end - i);
+                (kind == 'D' ? tar : file).write(b, i, end - i);
             }
         }
 
-        synchronized void finish(Deadline deadline) throws InterruptedException {
+        synchronized void finish() {
             try {
                 if (tar != null) {
-                    tar.process.getOutputStream().close();
-                    tar.finish(deadline);
+                    tar.finish();
                 } else if (file != null) {
                     file.close();
                     file = null;
@@ -225,7 +184,7 @@ final class TarTransfer {
 
         synchronized void abort() {
             if (tar != null) {
-                tar.destroy();
+                tar.abort();
             }
             if (file != null) {
                 try {

@@ -139,6 +139,12 @@ final class OpenSshServer implements AutoCloseable {
         return target(ed25519Key());
     }
 
+    /** Logging in as the user with the ed25519 key, host key pinned. */
+    SshTarget target(LoginUser user) throws IOException {
+        return SshTarget.builder(host).port(port).user(user.name()).key(ed25519Key())
+                .hostKeys(HostKeyPolicy.pinned(hostKey("ed25519"), hostKey("rsa"))).build();
+    }
+
     SshTarget target(Path key) throws IOException {
         return SshTarget.builder(host).port(port).user("root").key(key)
                 .hostKeys(HostKeyPolicy.pinned(hostKey("ed25519"), hostKey("rsa"))).build();

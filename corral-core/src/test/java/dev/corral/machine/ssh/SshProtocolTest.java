@@ -17,26 +17,37 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The tmt protocol over SSH to a real OpenSSH sshd: the same cases as on local machines and in containers.
  * Machines are slots of one host, so they cannot reboot; the reboot protocol over SSH is proven on VMs.
+ *
+ * <p>The tests log in as a throwaway user whose login shell is {@code /bin/sh}: the protocol needs no root, and
+ * root's shell start-up files on a developer machine (pyenv, conda, ...) would cost every command their time.
  */
 @ExtendWith(SshTools.class)
 class SshProtocolTest extends AbstractProtocolContract {
     private static OpenSshServer server;
+    private static LoginUser user;
     private static SshConnector connector;
     private SshProvisioner provisioner;
 
     @BeforeAll
     static void start() throws Exception {
         server = OpenSshServer.onLoopback(false);
+        user = LoginUser.create("/bin/sh");
         connector = SshConnector.start(SshOptions.defaults());
     }
 
     @AfterAll
     static void stop() {
-        if (connector != null) {
-            connector.close();
-        }
-        if (server != null) {
-            server.close();
+        try {
+            if (connector != null) {
+                connector.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            if (user != null) {
+                user.close();
+            }
         }
     }
 
@@ -44,7 +55,7 @@ class SshProtocolTest extends AbstractProtocolContract {
     protected Machine provision(Path workspace) throws Exception {
         if (provisioner == null) {
             provisioner = new SshProvisioner(new ProvisionContext(RunId.generate(), workspace.resolve("machines")),
-                    List.of(new HostSpec(server.target(), 4, false, "test")), connector, false);
+                    List.of(new HostSpec(server.target(user), 4, false, "test")), connector, false);
         }
         return provisioner.provision(deadline());
     }

@@ -2,14 +2,21 @@ package dev.corral.machine.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.corral.Deadline;
 import dev.corral.RunId;
+import dev.corral.execute.PreparedMachine;
 import dev.corral.machine.Capability;
 import dev.corral.machine.Command;
 import dev.corral.machine.ConnectionException;
@@ -79,11 +86,12 @@ class SshProvisionerTest {
         try (SshProvisioner pool = new SshProvisioner(context, hostsFile("  slots: 2\n"), connector, false)) {
             assertThat(pool.how()).isEqualTo("connect");
             assertThat(pool.capacity()).hasValue(2);
+            long loginsBefore = logins();
             Machine one = pool.provision(soon());
             Machine two = pool.provision(soon());
             assertThat(one.id()).isNotEqualTo(two.id()).startsWith("127.0.0.1-" + server.port() + "-");
             assertThat(one.workDir()).isEqualTo("/var/tmp/corral-" + context.runId() + "-" + one.id());
-            assertThat(one.connection()).isSameAs(two.connection());
+            assertThat(logins() - loginsBefore).as("slots share one session").isEqualTo(1);
             String mode = one.connection().exec(Command.of("stat", "-c", "%a", one.workDir()), soon()).stdout().strip();
             assertThat(mode).isEqualTo("700");
             assertThat(one.capabilities()).containsExactlyInAnyOrder(Capability.ROOT, Capability.ISOLATED);
@@ -105,6 +113,75 @@ class SshProvisionerTest {
             String left = probe.exec(Command.of("sh", "-c", "ls -d /var/tmp/corral-" + context.runId() + "-* 2>/dev/null || true"), soon()).stdout();
             assertThat(left).isEmpty();
         }
+    }
+
+    private static long logins() {
+        return server.log().lines().filter(l -> l.contains("Accepted publickey")).count();
+    }
+
+    @Test
+    void slotsPreparedAtOnceGetTheirFilesAndClosingOneKillsOnlyItsCommands() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("tree/tests/sub"));
+        Files.writeString(tree.resolve("run.sh"), "#!/bin/sh\necho run\n");
+        Files.createDirectories(dir.resolve("tree/.fmf"));
+        Files.writeString(dir.resolve("tree/.fmf/version"), "1\n");
+        try (SshProvisioner pool = new SshProvisioner(context(), hostsFile("  slots: 3\n"), connector, false)) {
+            List<Machine> machines = List.of(pool.provision(soon()), pool.provision(soon()), pool.provision(soon()));
+            List<PreparedMachine> prepared = new java.util.ArrayList<>();
+            try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<PreparedMachine>> preparing = new java.util.ArrayList<>();
+                for (Machine m : machines) {
+                    preparing.add(workers.submit(() -> PreparedMachine.prepare(m, dir.resolve("tree"), soon())));
+                }
+                for (Future<PreparedMachine> f : preparing) {
+                    prepared.add(f.get(2, TimeUnit.MINUTES));
+                }
+            }
+            for (PreparedMachine p : prepared) {
+                assertThat(p.machine().connection().exec(Command.of("cat", p.treeDir() + "/tests/sub/run.sh"), soon())
+                        .orThrow("cat").stdout()).isEqualTo("#!/bin/sh\necho run\n");
+                assertThat(p.machine().connection().exec(Command.of("test", "-x", p.scriptsDir() + "/tmt-report-result"),
+                        soon()).succeeded()).isTrue();
+            }
+
+            String pids = "/var/tmp/corral-sleepers-" + java.util.UUID.randomUUID();
+            Machine observer = machines.get(2);
+            observer.connection().exec(Command.of("mkdir", "-p", pids), soon()).orThrow("mkdir");
+            AtomicReference<Throwable> first = new AtomicReference<>();
+            AtomicReference<Throwable> second = new AtomicReference<>();
+            Thread one = Thread.ofVirtual().start(() -> sleepOn(machines.get(0), pids + "/one", first));
+            Thread two = Thread.ofVirtual().start(() -> sleepOn(machines.get(1), pids + "/two", second));
+            await().atMost(Duration.ofSeconds(60)).until(() -> sleeping(observer, pids + "/one") && sleeping(observer, pids + "/two"));
+
+            machines.get(0).close();
+            one.join(Duration.ofSeconds(60));
+
+            assertThat(one.isAlive()).isFalse();
+            assertThat(first.get()).isInstanceOf(ConnectionException.class).hasMessageContaining("closed");
+            assertThat(two.isAlive()).as("the other slot's command runs on").isTrue();
+            assertThat(sleeping(observer, pids + "/two")).isTrue();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !sleeping(observer, pids + "/one"));
+            machines.get(1).close();
+            two.join(Duration.ofSeconds(60));
+            assertThat(second.get()).isInstanceOf(ConnectionException.class);
+            await().atMost(Duration.ofSeconds(60)).until(() -> !sleeping(observer, pids + "/two"));
+            observer.connection().exec(Command.of("rm", "-rf", pids), soon()).orThrow("rm");
+        }
+    }
+
+    private static void sleepOn(Machine m, String pidFile, AtomicReference<Throwable> thrown) {
+        try {
+            m.connection().exec(Command.of("sh", "-c", "echo $$ > \"$1\"; exec sleep 1000", "sh", pidFile), soon());
+            thrown.set(new AssertionError("the command ended"));
+        } catch (Throwable t) {
+            thrown.set(t);
+        }
+    }
+
+    /** Whether the sleep whose pid is in the file runs. */
+    private static boolean sleeping(Machine observer, String pidFile) throws InterruptedException {
+        return observer.connection().exec(Command.of("sh", "-c", "p=$(cat \"$1\" 2>/dev/null)"
+                + " && [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null", "sh", pidFile), soon()).succeeded();
     }
 
     @Test
