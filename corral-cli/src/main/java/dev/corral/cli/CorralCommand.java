@@ -1,9 +1,7 @@
 package dev.corral.cli;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import java.util.List;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,18 +20,26 @@ import picocli.CommandLine.Command;
         description = "Functional testing of operating systems and images: FMF/tmt tests on pools of machines.")
 public final class CorralCommand {
 
-    /** The subcommands by name, in the order help lists them. */
-    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+    /** The subcommand names, in the order help lists them. */
+    private static final List<String> SUBCOMMANDS = List.of("fmf", "ls", "show", "run", "report", "diff", "cleanup",
+            "help");
 
-    static {
-        SUBCOMMANDS.put("fmf", FmfCommand::new);
-        SUBCOMMANDS.put("ls", LsCommand::new);
-        SUBCOMMANDS.put("show", ShowCommand::new);
-        SUBCOMMANDS.put("run", RunCommand::new);
-        SUBCOMMANDS.put("report", ReportCommand::new);
-        SUBCOMMANDS.put("diff", DiffCommand::new);
-        SUBCOMMANDS.put("cleanup", CleanupCommand::new);
-        SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
+    /**
+     * A new subcommand object, or null for an unknown name. A switch, not a map of constructor references: the
+     * JDK 25 AOT cache writer crashes on archived lambdas whose classes it cannot archive (those using picocli).
+     */
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "fmf" -> new FmfCommand();
+            case "ls" -> new LsCommand();
+            case "show" -> new ShowCommand();
+            case "run" -> new RunCommand();
+            case "report" -> new ReportCommand();
+            case "diff" -> new DiffCommand();
+            case "cleanup" -> new CleanupCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> null;
+        };
     }
 
     /** Runs the command line with the process's standard streams and returns the exit code. */
@@ -69,11 +75,13 @@ public final class CorralCommand {
     /** The configured picocli command line for {@code args}: the named subcommand, or all of them. */
     static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new CorralCommand());
-        Supplier<Object> named = args.length > 0 && !args[0].equals("help") ? SUBCOMMANDS.get(args[0]) : null;
+        Object named = args.length > 0 && !args[0].equals("help") ? subcommand(args[0]) : null;
         if (named != null) {
-            cli.addSubcommand(args[0], named.get());
+            cli.addSubcommand(args[0], named);
         } else {
-            SUBCOMMANDS.forEach((name, subcommand) -> cli.addSubcommand(name, subcommand.get()));
+            for (String name : SUBCOMMANDS) {
+                cli.addSubcommand(name, subcommand(name));
+            }
         }
         Failures failures = new Failures();
         cli.setExecutionExceptionHandler(failures);
