@@ -258,6 +258,28 @@ class TreeTest {
     }
 
     @Test
+    void entriesAreClassifiedAsTheReferenceDoesWhateverTheirNames(@TempDir Path outside) throws IOException {
+        write(".fmf/version", "1");
+        write("main.fmf", "x: 1\n");
+        write("dir.fmf/main.fmf", "test: in dir.fmf\n");
+        write("notes.txt", "not metadata");
+        Files.createDirectories(outside.resolve("d"));
+        Files.writeString(outside.resolve("d/main.fmf"), "test: outside\n");
+        Files.writeString(outside.resolve("real.yaml"), "test: aliased\n");
+        Files.createSymbolicLink(dir.resolve("linked.fmf"), outside.resolve("d"));
+        Files.createSymbolicLink(dir.resolve("alias.fmf"), outside.resolve("real.yaml"));
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createSymbolicLink(dir.resolve("sub/other"), outside.resolve("d"));
+        Tree tree = Tree.load(dir);
+        assertThat(tree.climb()).extracting(Node::name).containsExactly("/alias", "/dir.fmf", "/linked.fmf");
+        assertThat(data(tree, "/dir.fmf")).containsEntry("test", "in dir.fmf");
+        assertThat(data(tree, "/linked.fmf")).containsEntry("test", "outside");
+        Files.createSymbolicLink(dir.resolve("broken.fmf"), dir.resolve("nowhere"));
+        assertThatThrownBy(() -> Tree.load(dir)).isInstanceOf(FmfException.class)
+                .hasMessageStartingWith("broken.fmf: unable to read the file");
+    }
+
+    @Test
     void symlinkLoopsEndWithoutHanging() throws IOException {
         write(".fmf/version", "1");
         write("a/main.fmf", "test: a\n");
