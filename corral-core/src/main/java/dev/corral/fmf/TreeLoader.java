@@ -56,8 +56,10 @@ final class TreeLoader {
         try {
             Scan scan = pool.invoke(new ScanTask(root, true));
             grow(top, scan);
-            Subtrees.preorder(top, TreeLoader::inherit, pool);
-            freeze(top);
+            Subtrees.preorder(top, node -> {
+                inherit(node);
+                node.freeze();
+            }, pool);
         } catch (FmfException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
@@ -66,13 +68,6 @@ final class TreeLoader {
             pool.shutdown();
         }
         return new Tree(treeRoot, top);
-    }
-
-    static void freeze(Node node) {
-        node.freeze();
-        for (Node child : node.children.values()) {
-            freeze(child);
-        }
     }
 
     private Path relative(Path file) {
