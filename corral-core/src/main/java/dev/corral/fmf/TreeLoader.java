@@ -212,7 +212,7 @@ final class TreeLoader {
 
     /** One directory: whether it holds a nested tree, its metadata files (parsed) and its subdirectories. */
     private record Scan(boolean nested, List<Path> files, List<String> names, Object[] contents,
-            List<Sub> subdirectories) {
+            List<Sub> subdirectories, boolean linked) {
     }
 
     /** A successfully parsed file content (which may be null). */
@@ -249,13 +249,13 @@ final class TreeLoader {
                 entries = null;
             }
             if (entries == null) {
-                return new Scan(false, List.of(), List.of(), new Object[0], List.of());
+                return new Scan(false, List.of(), List.of(), new Object[0], List.of(), false);
             }
             java.io.File base = directory.toFile();
             for (String name : entries) {
                 if (name.equals(".fmf") && new java.io.File(base, name).isDirectory()) {
                     if (!top) {
-                        return new Scan(true, List.of(), List.of(), new Object[0], List.of());
+                        return new Scan(true, List.of(), List.of(), new Object[0], List.of(), false);
                     }
                     break;
                 }
@@ -314,16 +314,19 @@ final class TreeLoader {
                 }
             }
             List<Sub> subdirectories = new ArrayList<>(directories.size());
+            boolean linked = !links.isEmpty();
             int next = 0;
             for (String name : directories) {
                 Path path = directory.resolve(name);
                 if (links.contains(name)) {
                     subdirectories.add(new Sub(name, path, true, null));
                 } else {
-                    subdirectories.add(new Sub(name, path, false, tasks.get(next++).join()));
+                    Scan scan = tasks.get(next++).join();
+                    linked |= scan.linked();
+                    subdirectories.add(new Sub(name, path, false, scan));
                 }
             }
-            return new Scan(false, metadata, files, contents, subdirectories);
+            return new Scan(false, metadata, files, contents, subdirectories, linked);
         }
     }
 
@@ -395,20 +398,9 @@ final class TreeLoader {
 
     // ---------------------------------------------------------------- grow
 
+    /** Builds the nodes of {@code scan} under {@code node} in the reference's order; sequential. */
     private void grow(Node node, Scan scan) {
-        List<Path> files = scan.files();
-        for (int i = 0; i < files.size(); i++) {
-            Path file = files.get(i);
-            Object data = content(scan, i);
-            String name = scan.names().get(i);
-            if (name.equals(MAIN)) {
-                node.sources.add(file);
-                update(node, data, file);
-            } else {
-                Node child = child(node, name.substring(0, name.length() - SUFFIX.length()), data, file, 1);
-                child.sources.add(file);
-            }
-        }
+        growFiles(node, scan);
         for (Sub sub : scan.subdirectories()) {
             Scan inner = sub.scan();
             if (sub.symlink()) {
@@ -426,10 +418,83 @@ final class TreeLoader {
             if (inner.nested()) {
                 continue;
             }
-            Node existing = node.children.get(sub.name());
-            Node child = existing != null ? existing : newChild(node, sub.name());
-            grow(child, inner);
+            grow(child(node, sub.name()), inner);
         }
+        removeEmpty(node);
+    }
+
+    /**
+     * {@link #grow} for trees without symbolic links (whose order of discovery matters), subdirectories in
+     * parallel; a failure is the one the sequential walk would meet first.
+     */
+    private final class GrowTask extends RecursiveAction {
+        private final Node node;
+        private final Scan scan;
+        private Throwable error;
+
+        GrowTask(Node node, Scan scan) {
+            this.node = node;
+            this.scan = scan;
+        }
+
+        @Override
+        protected void compute() {
+            try {
+                growFiles(node, scan);
+            } catch (RuntimeException | StackOverflowError e) {
+                error = e;
+                return;
+            }
+            List<GrowTask> tasks = new ArrayList<>(scan.subdirectories().size());
+            for (Sub sub : scan.subdirectories()) {
+                if (!sub.scan().nested()) {
+                    tasks.add(new GrowTask(child(node, sub.name()), sub.scan()));
+                }
+            }
+            invokeAll(tasks);
+            for (GrowTask task : tasks) {
+                if (task.error != null) {
+                    error = task.error;
+                    return;
+                }
+            }
+            removeEmpty(node);
+        }
+
+        void rethrow() {
+            if (error instanceof RuntimeException e) {
+                throw e;
+            }
+            if (error instanceof Error e) {
+                throw e;
+            }
+        }
+    }
+
+    /** The metadata files of one directory: {@code main.fmf} updates the node, others define children. */
+    private void growFiles(Node node, Scan scan) {
+        List<Path> files = scan.files();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            Object data = content(scan, i);
+            String name = scan.names().get(i);
+            if (name.equals(MAIN)) {
+                node.sources.add(file);
+                update(node, data, file);
+            } else {
+                Node child = child(node, name.substring(0, name.length() - SUFFIX.length()), data, file, 1);
+                child.sources.add(file);
+            }
+        }
+    }
+
+    /** The child for a subdirectory: the node a file already defined, or a new one. */
+    private Node child(Node node, String name) {
+        Node existing = node.children.get(name);
+        return existing != null ? existing : newChild(node, name);
+    }
+
+    private static void removeEmpty(Node node) {
         node.children.values().removeIf(child -> child.children.isEmpty() && !child.updated);
     }
 

@@ -158,6 +158,22 @@ class TreeTest {
     }
 
     @Test
+    void theFirstErrorInWalkOrderIsReportedWhileBuildingNodes() throws IOException {
+        write(".fmf/version", "1");
+        write("main.fmf", "x: 1\n");
+        for (int i = 0; i < 20; i++) {
+            write(String.format("d%02d/main.fmf", i), i > 4 && i % 3 == 0 ? "a: 1\na: 2\n" : "test: t\n");
+            write(String.format("d%02d/sub/deep/main.fmf", i), i > 1 && i % 2 == 0 ? "/leaf: 5\n" : "test: u\n");
+        }
+        for (int run = 0; run < 5; run++) {
+            assertThatThrownBy(() -> Tree.load(dir)).hasMessage("d02/sub/deep/main.fmf:1: invalid data for node"
+                    + " '/d02/sub/deep/leaf': expected a mapping, got int");
+        }
+        write("d01/extra.fmf", "b: 1\nb: 2\n");
+        assertThatThrownBy(() -> Tree.load(dir)).hasMessageStartingWith("d01/extra.fmf:2:");
+    }
+
+    @Test
     void yamlErrorsNameTheFileAndLine() throws IOException {
         write(".fmf/version", "1");
         write("tests/main.fmf", "summary: a\n/t:\n    test: a\n    test: b\n");
