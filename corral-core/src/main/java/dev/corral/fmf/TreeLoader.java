@@ -262,7 +262,7 @@ final class TreeLoader {
             }
             List<String> files = new ArrayList<>();
             List<String> directories = new ArrayList<>();
-            Set<String> links = new HashSet<>();
+            Set<String> links = Set.of();
             for (String name : entries) {
                 if (hidden(name)) {
                     continue;
@@ -282,6 +282,9 @@ final class TreeLoader {
                     directories.add(name);
                 } else if (attributes != null && attributes.isSymbolicLink() && Files.isDirectory(entry)) {
                     directories.add(name);
+                    if (links.isEmpty()) {
+                        links = new HashSet<>();
+                    }
                     links.add(name);
                 } else if (name.endsWith(SUFFIX)) {
                     files.add(name);
@@ -317,13 +320,13 @@ final class TreeLoader {
             boolean linked = !links.isEmpty();
             int next = 0;
             for (String name : directories) {
-                Path path = directory.resolve(name);
                 if (links.contains(name)) {
-                    subdirectories.add(new Sub(name, path, true, null));
+                    subdirectories.add(new Sub(name, directory.resolve(name), true, null));
                 } else {
-                    Scan scan = tasks.get(next++).join();
+                    ScanTask task = tasks.get(next++);
+                    Scan scan = task.join();
                     linked |= scan.linked();
-                    subdirectories.add(new Sub(name, path, false, scan));
+                    subdirectories.add(new Sub(name, task.directory, false, scan));
                 }
             }
             return new Scan(false, metadata, files, contents, subdirectories, linked);
