@@ -25,7 +25,11 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parsed) {
-        PrintWriter err = cli.getErr();
+        return report(ex, cli.getErr());
+    }
+
+    /** Prints what went wrong in {@code ex} to {@code err} and returns the exit code. */
+    static int report(Exception ex, PrintWriter err) {
         if (ex instanceof CorralException) {
             err.println("error: " + oneLine(ex.getMessage()));
             return USAGE;

@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code corral fmf TREE}: the tree's nodes as the reference fmf sees them, in climb order; with
  * {@code --context}, adjusted (case-insensitively, as tmt does); with {@code --filter}, only nodes with a
  * {@code test} key that pass every filter.
+ *
+ * <p>Scripts call this command once per tree, so its start-up matters: {@link #plain(String...)} reads the common
+ * command lines without picocli (whose classes the JVM can neither archive nor verify quickly); anything else goes
+ * through picocli.
  */
 @Command(name = "fmf", mixinStandardHelpOptions = true,
         description = "Show the nodes of an FMF tree (fmf climb order), adjusted and filtered.")
@@ -44,19 +49,87 @@ final class FmfCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        return run(spec.commandLine().getOut());
+    }
+
+    /** Runs the command, writing to {@code out}; a {@link StandardOutput} receives the JSON as bytes. */
+    int run(PrintWriter out) throws IOException {
         Tree loaded = Tree.load(tree);
         if (!context.isEmpty()) {
             loaded = loaded.adjust(Context.parse(context.toArray(String[]::new)).caseSensitive(false));
         }
         List<Node> nodes = filters.isEmpty() ? loaded.climb() : loaded.prune(List.of("test"), List.of(), filters);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json && out instanceof StandardOutput standard) {
+            FmfJson.write(nodes, standard.bytes());
+        } else if (json) {
             FmfJson.write(nodes, out);
-            out.println();
         } else {
-            nodes.forEach(n -> out.println(n.name()));
+            StringBuilder names = new StringBuilder(nodes.size() * 48);
+            for (Node node : nodes) {
+                names.append(node.name()).append('\n');
+            }
+            out.print(names);
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The command for {@code args} when they are a plain {@code fmf} command line, or null: {@code fmf}, at most one
+     * TREE, and only {@code --json}, {@code -c}/{@code --context} and {@code -F}/{@code --filter} with a separate or
+     * {@code =}-joined value. Whatever picocli might read differently (help, {@code --}, {@code @}files, clustered
+     * or unknown options, {@code -c=V}, values starting with {@code -}) gives null, so that picocli parses it.
+     */
+    static FmfCommand plain(String... args) {
+        if (args.length == 0 || !args[0].equals("fmf")) {
+            return null;
+        }
+        FmfCommand command = new FmfCommand();
+        String treeArg = null;
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.startsWith("@")) {
+                return null;
+            }
+            if (!arg.startsWith("-")) {
+                if (treeArg != null) {
+                    return null;
+                }
+                treeArg = arg;
+                continue;
+            }
+            if (arg.equals("--json")) {
+                command.json = true;
+                continue;
+            }
+            int equals = arg.indexOf('=');
+            String name = equals < 0 ? arg : arg.substring(0, equals);
+            List<String> target = switch (name) {
+                case "-c", "--context" -> command.context;
+                case "-F", "--filter" -> command.filters;
+                default -> null;
+            };
+            if (target == null || (equals >= 0 && !name.startsWith("--"))) {
+                return null;
+            }
+            String value;
+            if (equals >= 0) {
+                value = arg.substring(equals + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                return null;
+            }
+            if (value.startsWith("-") || value.startsWith("@")) {
+                return null;
+            }
+            target.add(value);
+        }
+        try {
+            command.tree = Path.of(treeArg == null ? "." : treeArg);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+        return command;
     }
 }

@@ -6,6 +6,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(CorralCommand.execute(args));
+        int code = CorralCommand.execute(args);
+        if (CorralCommand.mayHalt(args)) {
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(code);
+        }
+        System.exit(code);
     }
 }

@@ -41,6 +41,49 @@ class CommandLineTest {
     }
 
     @Test
+    void plainFmfCommandLinesSkipPicocliAndPrintTheSame() {
+        TreeFixture t = tree();
+        String root = t.root().toString();
+        String[][] plain = {
+            {"fmf", root, "--json", "-c", "distro=Fedora", "--filter", "tag: smoke"},
+            {"fmf", "--context=distro=Fedora", root, "-F", "tag: smoke", "--json"},
+            {"fmf", root},
+        };
+        String[][] parsed = {
+            {"fmf", "--json", "-c", "distro=Fedora", "--filter", "tag: smoke", "--", root},
+            {"fmf", "--context", "distro=Fedora", "-F=tag: smoke", "--json", "--", root},
+            {"fmf", "--", root},
+        };
+        for (int i = 0; i < plain.length; i++) {
+            assertThat(FmfCommand.plain(plain[i])).isNotNull();
+            assertThat(FmfCommand.plain(parsed[i])).isNull();
+            Cli fast = Cli.run(plain[i]);
+            Cli slow = Cli.run(parsed[i]);
+            assertThat(fast.exit()).isZero();
+            assertThat(fast.out()).isEqualTo(slow.out()).isNotEmpty().endsWith("\n").doesNotEndWith("\n\n");
+            assertThat(fast.err()).isEqualTo(slow.err()).isEmpty();
+        }
+        assertThat(Cli.run(plain[0]).out()).isEqualTo("{\"nodes\":[{\"name\":\"/tests/one\",\"data\":"
+                + "{\"duration\":\"1m\",\"tag\":[\"base\",\"smoke\"],\"test\":\"echo one\"}}]}\n");
+        for (String[] other : new String[][] {{"fmf", "-h"}, {"fmf", "--version"}, {"fmf", "@args"}, {"fmf", "a", "b"},
+                {"fmf", "-c"}, {"fmf", "-c", "-x"}, {"fmf", "-cdistro=f"}, {"ls", root}, {}}) {
+            assertThat(FmfCommand.plain(other)).as(String.join(" ", other)).isNull();
+        }
+    }
+
+    @Test
+    void fmfErrorsAreTheSameWithAndWithoutPicocli() {
+        TreeFixture t = new TreeFixture(tmp.resolve("broken")).write("tests/main.fmf", "summary: a\nsummary: b\n");
+        Cli fast = Cli.run("fmf", t.root().toString(), "--json");
+        Cli slow = Cli.run("fmf", "--json", "--", t.root().toString());
+        assertThat(fast.exit()).isEqualTo(slow.exit()).isEqualTo(2);
+        assertThat(fast.err()).isEqualTo(slow.err()).startsWith("error: ").contains("tests/main.fmf:2");
+        Cli context = Cli.run("fmf", t.root().toString(), "-c", "nodimension");
+        assertThat(context.exit()).isEqualTo(2);
+        assertThat(context.err()).isEqualTo(Cli.run("fmf", "-c", "nodimension", "--", t.root().toString()).err());
+    }
+
+    @Test
     void brokenTreeGivesOneLineWithFileAndLineAndExitTwo() {
         TreeFixture t = new TreeFixture(tmp.resolve("broken")).write("tests/main.fmf", "summary: a\nsummary: b\n");
         Cli r = Cli.run("fmf", t.root().toString());

@@ -3,7 +3,6 @@ package dev.corral.fmf;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
@@ -23,65 +22,133 @@ public final class FmfJson {
 
     /**
      * Writes {@code nodes} to {@code out} (UTF-8); the stream is flushed, not closed. Large lists are turned into
-     * text in parallel (in the common fork/join pool), then written in order.
+     * bytes in parallel (in the common fork/join pool), then written in order.
      */
     public static void write(List<Node> nodes, OutputStream out) throws IOException {
-        int chunk = 512;
-        int chunks = (nodes.size() + chunk - 1) / chunk;
-        out.write("{\"nodes\":[".getBytes(StandardCharsets.UTF_8));
-        List<byte[]> parts = java.util.stream.IntStream.range(0, chunks).parallel().mapToObj(c -> {
-            StringBuilder buffer = new StringBuilder(chunk * 512);
-            Shared shared = new Shared(chunk);
-            int end = Math.min(nodes.size(), (c + 1) * chunk);
-            for (int i = c * chunk; i < end; i++) {
-                if (i > 0) {
-                    buffer.append(',');
-                }
-                node(nodes.get(i), buffer, shared);
-            }
-            return buffer.toString().getBytes(StandardCharsets.UTF_8);
-        }).toList();
-        for (byte[] part : parts) {
-            out.write(part);
+        out.write(OPEN);
+        for (Bytes part : parts(nodes)) {
+            out.write(part.buffer, 0, part.length);
         }
-        out.write("]}\n".getBytes(StandardCharsets.UTF_8));
+        out.write(CLOSE);
         out.flush();
     }
 
     /** Appends {@code nodes} to {@code out}. */
     public static void write(List<Node> nodes, Appendable out) throws IOException {
-        StringBuilder buffer = new StringBuilder();
-        buffer.append("{\"nodes\":[");
-        Shared shared = new Shared(nodes.size());
-        for (int i = 0; i < nodes.size(); i++) {
-            if (i > 0) {
-                buffer.append(',');
-            }
-            node(nodes.get(i), buffer, shared);
-        }
-        buffer.append("]}\n");
-        out.append(buffer);
+        out.append(toJson(nodes));
     }
 
     /** The JSON text of {@code nodes}. */
     public static String toJson(List<Node> nodes) {
-        StringBuilder out = new StringBuilder();
-        try {
-            write(nodes, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Bytes all = new Bytes(1024);
+        all.ascii(OPEN);
+        for (Bytes part : parts(nodes)) {
+            all.bytes(part.buffer, part.length);
         }
-        return out.toString();
+        all.ascii(CLOSE);
+        return all.text();
     }
 
     /** The JSON text of one value of the fmf data model. */
     public static String valueToJson(Object value) {
-        StringBuilder out = new StringBuilder();
+        Bytes out = new Bytes(256);
         value(value, out, null);
-        return out.toString();
+        return out.text();
     }
 
-    /** Containers that several nodes share (inherited, unchanged): written once, then copied as text. */
+    private static final byte[] OPEN = "{\"nodes\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "]}\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int CHUNK = 512;
+
+    /** The nodes' JSON objects, comma-separated, in chunks made in parallel. */
+    private static List<Bytes> parts(List<Node> nodes) {
+        int chunks = (nodes.size() + CHUNK - 1) / CHUNK;
+        return java.util.stream.IntStream.range(0, chunks).parallel().mapToObj(c -> {
+            Bytes buffer = new Bytes(CHUNK * 512);
+            Shared shared = new Shared(CHUNK);
+            int end = Math.min(nodes.size(), (c + 1) * CHUNK);
+            for (int i = c * CHUNK; i < end; i++) {
+                if (i > 0) {
+                    buffer.ascii(',');
+                }
+                node(nodes.get(i), buffer, shared);
+            }
+            return buffer;
+        }).toList();
+    }
+
+    /** A growable UTF-8 byte buffer. */
+    private static final class Bytes {
+        byte[] buffer;
+        int length;
+
+        Bytes(int capacity) {
+            buffer = new byte[capacity];
+        }
+
+        private void room(int more) {
+            if (length + more > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+            }
+        }
+
+        void ascii(char c) {
+            room(1);
+            buffer[length++] = (byte) c;
+        }
+
+        void ascii(String text) {
+            int n = text.length();
+            room(n);
+            for (int i = 0; i < n; i++) {
+                buffer[length + i] = (byte) text.charAt(i);
+            }
+            length += n;
+        }
+
+        void ascii(byte[] text) {
+            bytes(text, text.length);
+        }
+
+        void bytes(byte[] bytes, int count) {
+            room(count);
+            System.arraycopy(bytes, 0, buffer, length, count);
+            length += count;
+        }
+
+        /** Appends a code point (not a lone surrogate) in UTF-8. */
+        void utf8(int codePoint) {
+            room(4);
+            byte[] b = buffer;
+            int i = length;
+            if (codePoint < 0x80) {
+                b[i++] = (byte) codePoint;
+            } else if (codePoint < 0x800) {
+                b[i++] = (byte) (0xc0 | (codePoint >> 6));
+                b[i++] = (byte) (0x80 | (codePoint & 0x3f));
+            } else if (codePoint < 0x10000) {
+                b[i++] = (byte) (0xe0 | (codePoint >> 12));
+                b[i++] = (byte) (0x80 | ((codePoint >> 6) & 0x3f));
+                b[i++] = (byte) (0x80 | (codePoint & 0x3f));
+            } else {
+                b[i++] = (byte) (0xf0 | (codePoint >> 18));
+                b[i++] = (byte) (0x80 | ((codePoint >> 12) & 0x3f));
+                b[i++] = (byte) (0x80 | ((codePoint >> 6) & 0x3f));
+                b[i++] = (byte) (0x80 | (codePoint & 0x3f));
+            }
+            length = i;
+        }
+
+        byte[] copy() {
+            return java.util.Arrays.copyOf(buffer, length);
+        }
+
+        String text() {
+            return new String(buffer, 0, length, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Containers that several nodes share (inherited, unchanged): written once, then copied as bytes. */
     private static final class Shared {
         private static final Object SEEN = new Object();
         private final java.util.IdentityHashMap<Object, Object> state;
@@ -91,81 +158,81 @@ public final class FmfJson {
         }
 
         /** True when the value was appended from the cache. */
-        boolean append(Object container, StringBuilder out) {
+        boolean append(Object container, Bytes out) {
             Object known = state.get(container);
             if (known == null) {
                 state.put(container, SEEN);
                 return false;
             }
             if (known == SEEN) {
-                StringBuilder text = new StringBuilder();
+                Bytes text = new Bytes(64);
                 write(container, text, null);
-                known = text.toString();
+                known = text.copy();
                 state.put(container, known);
             }
-            out.append((String) known);
+            out.ascii((byte[]) known);
             return true;
         }
     }
 
-    private static void node(Node node, StringBuilder out, Shared shared) {
-        out.append("{\"name\":");
+    private static void node(Node node, Bytes out, Shared shared) {
+        out.ascii("{\"name\":");
         string(node.name(), out);
-        out.append(",\"data\":");
+        out.ascii(",\"data\":");
         write(node.data, out, shared);
-        out.append('}');
+        out.ascii('}');
     }
 
-    private static void value(Object value, StringBuilder out, Shared shared) {
+    private static void value(Object value, Bytes out, Shared shared) {
         if ((value instanceof List || value instanceof Map) && shared != null && shared.append(value, out)) {
             return;
         }
         write(value, out, shared);
     }
 
-    private static void write(Object value, StringBuilder out, Shared shared) {
+    private static void write(Object value, Bytes out, Shared shared) {
         if (value == null) {
-            out.append("null");
+            out.ascii("null");
         } else if (value instanceof String s) {
             string(s, out);
         } else if (value instanceof Boolean b) {
-            out.append(b ? "true" : "false");
+            out.ascii(b ? "true" : "false");
         } else if (value instanceof Long l) {
-            out.append(l.longValue());
+            out.ascii(Long.toString(l));
         } else if (value instanceof BigInteger || value instanceof Integer) {
-            out.append(value);
+            out.ascii(value.toString());
         } else if (value instanceof Double d) {
             if (Double.isNaN(d)) {
-                out.append("\"NaN\"");
+                out.ascii("\"NaN\"");
             } else if (Double.isInfinite(d)) {
-                out.append(d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+                out.ascii(d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
             } else {
-                out.append(PyObjects.floatRepr(d));
+                out.ascii(PyObjects.floatRepr(d));
             }
         } else if (value instanceof Timestamp t) {
             string(t.iso(), out);
         } else if (value instanceof List<?> list) {
-            out.append('[');
+            out.ascii('[');
             for (int i = 0; i < list.size(); i++) {
                 if (i > 0) {
-                    out.append(',');
+                    out.ascii(',');
                 }
                 value(list.get(i), out, shared);
             }
-            out.append(']');
+            out.ascii(']');
         } else if (value instanceof Map<?, ?> map) {
-            out.append('{');
+            out.ascii('{');
             boolean first = true;
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 if (!first) {
-                    out.append(',');
+                    out.ascii(',');
                 }
                 first = false;
                 string(key(entry.getKey()), out);
-                out.append(':');
+                out.ascii(':');
                 value(entry.getValue(), out, shared);
             }
-            out.append('}');
+            out.ascii('}');
         } else {
             string(String.valueOf(value), out);
         }
@@ -191,36 +258,51 @@ public final class FmfJson {
         return String.valueOf(key);
     }
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private static void string(String s, StringBuilder out) {
-        out.append('"');
-        int start = 0;
+    /**
+     * Appends {@code s} as a JSON string in UTF-8: control characters, DEL, U+2028, U+2029 and lone surrogates
+     * escaped as Python's {@code json.dumps(ensure_ascii=False)} with those exceptions writes them.
+     */
+    private static void string(String s, Bytes out) {
         int length = s.length();
+        out.room(length + 2);
+        out.buffer[out.length++] = '"';
         for (int i = 0; i < length; i++) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && c != '\u2028' && c != '\u2029'
-                    && !Character.isSurrogate(c)) {
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                if (out.length == out.buffer.length) {
+                    out.room(length - i + 1);
+                }
+                out.buffer[out.length++] = (byte) c;
                 continue;
             }
             if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
+                out.utf8(Character.toCodePoint(c, s.charAt(++i)));
                 continue;
             }
-            out.append(s, start, i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> out.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf])
-                        .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+            if (c >= 0x80 && c != '\u2028' && c != '\u2029' && !Character.isSurrogate(c)) {
+                out.utf8(c);
+                continue;
             }
-            start = i + 1;
+            switch (c) {
+                case '"' -> out.ascii("\\\"");
+                case '\\' -> out.ascii("\\\\");
+                case '\n' -> out.ascii("\\n");
+                case '\r' -> out.ascii("\\r");
+                case '\t' -> out.ascii("\\t");
+                case '\b' -> out.ascii("\\b");
+                case '\f' -> out.ascii("\\f");
+                default -> {
+                    out.ascii("\\u");
+                    out.room(4);
+                    out.buffer[out.length++] = HEX[(c >> 12) & 0xf];
+                    out.buffer[out.length++] = HEX[(c >> 8) & 0xf];
+                    out.buffer[out.length++] = HEX[(c >> 4) & 0xf];
+                    out.buffer[out.length++] = HEX[c & 0xf];
+                }
+            }
         }
-        out.append(s, start, length).append('"');
+        out.ascii('"');
     }
 }

@@ -43,6 +43,8 @@ public final class Node {
     private List<Node> sortedChildren;
     /** Children already in climb order (set by adjust, which keeps the order). */
     List<Node> presorted;
+    /** While {@link Tree#adjust} copies a tree: the node this one copies, whose children it has yet to copy. */
+    Node original;
     private Map<String, Object> view;
 
     Node(String name, Node parent, Tree.Root root) {

@@ -160,21 +160,22 @@ public final class Tree {
     public Tree adjust(Context context) {
         Objects.requireNonNull(context, "context");
         Decisions decisions = new Decisions(context);
-        Node copy = copyStructure(top, null);
+        Node copy = copy(top, null);
         java.util.concurrent.ForkJoinPool pool = Subtrees.pool();
         try {
             Subtrees.preorder(copy, node -> {
+                copyChildren(node);
                 try {
                     applyRules(node, decisions);
                 } catch (FmfException e) {
                     Node.Location where = node.location(ADJUST);
                     throw where == null ? e : e.at(root.relative(where.file()), where.line());
                 }
+                node.freeze();
             }, pool);
         } finally {
             pool.shutdown();
         }
-        TreeLoader.freeze(copy);
         return new Tree(root, copy);
     }
 
@@ -211,8 +212,11 @@ public final class Tree {
         }
     }
 
-    /** A copy of {@code node} and its subtree sharing the data (until a rule changes it) and keeping the order. */
-    private Node copyStructure(Node node, Node parent) {
+    /**
+     * A copy of {@code node} sharing its data (until a rule changes it), without children yet:
+     * {@link #copyChildren} adds them when the parallel walk reaches the copy.
+     */
+    private Node copy(Node node, Node parent) {
         Node copy = new Node(node.name(), parent, root);
         copy.data = node.data;
         copy.sources = node.sources;
@@ -220,20 +224,28 @@ public final class Tree {
         copy.directives.putAll(node.directives);
         copy.updated = node.updated;
         copy.inherits = node.inherits;
-        if (!node.children.isEmpty()) {
-            java.util.IdentityHashMap<Node, Node> copies = new java.util.IdentityHashMap<>(node.children.size() * 2);
-            for (Map.Entry<String, Node> child : node.children.entrySet()) {
-                Node copied = copyStructure(child.getValue(), copy);
-                copy.children.put(child.getKey(), copied);
-                copies.put(child.getValue(), copied);
-            }
-            List<Node> sorted = new ArrayList<>(node.children().size());
-            for (Node child : node.children()) {
-                sorted.add(copies.get(child));
-            }
-            copy.presorted = sorted;
-        }
+        copy.original = node;
         return copy;
+    }
+
+    /** Gives {@code copy} copies of its original's children, keeping their order. */
+    private void copyChildren(Node copy) {
+        Node node = copy.original;
+        copy.original = null;
+        if (node.children.isEmpty()) {
+            return;
+        }
+        java.util.IdentityHashMap<Node, Node> copies = new java.util.IdentityHashMap<>(node.children.size() * 2);
+        for (Map.Entry<String, Node> child : node.children.entrySet()) {
+            Node copied = copy(child.getValue(), copy);
+            copy.children.put(child.getKey(), copied);
+            copies.put(child.getValue(), copied);
+        }
+        List<Node> sorted = new ArrayList<>(node.children().size());
+        for (Node child : node.children()) {
+            sorted.add(copies.get(child));
+        }
+        copy.presorted = sorted;
     }
 
     /** fmf's adjust of one node: the first applied rule makes the node's data private (a deep copy). */

@@ -2,11 +2,14 @@ package dev.corral.fmf;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -53,8 +56,10 @@ final class TreeLoader {
         try {
             Scan scan = pool.invoke(new ScanTask(root, true));
             grow(top, scan);
-            Subtrees.preorder(top, TreeLoader::inherit, pool);
-            freeze(top);
+            Subtrees.preorder(top, node -> {
+                inherit(node);
+                node.freeze();
+            }, pool);
         } catch (FmfException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
@@ -63,13 +68,6 @@ final class TreeLoader {
             pool.shutdown();
         }
         return new Tree(treeRoot, top);
-    }
-
-    static void freeze(Node node) {
-        node.freeze();
-        for (Node child : node.children.values()) {
-            freeze(child);
-        }
     }
 
     private Path relative(Path file) {
@@ -154,20 +152,42 @@ final class TreeLoader {
         return map instanceof YamlMap yaml ? yaml.line(key) : 0;
     }
 
+    /** The text of {@code file}, read into this thread's buffer. */
+    private static String read(Path file) throws IOException {
+        ByteBuffer buffer = BUFFERS.get();
+        buffer.clear();
+        try (FileChannel channel = FileChannel.open(file)) {
+            while (channel.read(buffer) >= 0) {
+                if (!buffer.hasRemaining()) {
+                    ByteBuffer larger = ByteBuffer.allocate(buffer.capacity() * 2);
+                    larger.put(buffer.flip());
+                    buffer = larger;
+                    BUFFERS.set(buffer);
+                }
+            }
+        }
+        return decode(buffer.array(), buffer.position(), null);
+    }
+
     private static String decode(byte[] bytes, Path shown) {
+        return decode(bytes, bytes.length, shown);
+    }
+
+    private static String decode(byte[] bytes, int length, Path shown) {
         boolean ascii = true;
-        for (byte b : bytes) {
-            if (b < 0) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
                 ascii = false;
                 break;
             }
         }
         if (ascii) {
-            return new String(bytes, StandardCharsets.ISO_8859_1);
+            return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, length))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new FmfException(shown, 0, "the file is not valid UTF-8", e);
         }
@@ -192,29 +212,36 @@ final class TreeLoader {
 
     /** One directory: whether it holds a nested tree, its metadata files (parsed) and its subdirectories. */
     private record Scan(boolean nested, List<Path> files, List<String> names, Object[] contents,
-            List<Sub> subdirectories) {
+            List<Sub> subdirectories, boolean linked) {
     }
 
     /** A successfully parsed file content (which may be null). */
     private record Parsed(Object value) {
     }
 
-    /** Lists a directory, parses its metadata files and scans its subdirectories, in parallel. */
+    /**
+     * Lists a directory, parses its metadata files and scans its subdirectories, in parallel. System calls are
+     * the main cost of a large tree, so entries are classified with as few as possible: {@code *.fmf} names are
+     * taken for files and simply read (a directory so named sends the scan of its parent the slow way, which
+     * asks about every entry), other names cost one {@code lstat}, hidden names nothing.
+     */
     private final class ScanTask extends RecursiveTask<Scan> {
         private final Path directory;
         private final boolean top;
+        private final boolean slow;
 
         ScanTask(Path directory, boolean top) {
+            this(directory, top, false);
+        }
+
+        private ScanTask(Path directory, boolean top, boolean slow) {
             this.directory = directory;
             this.top = top;
+            this.slow = slow;
         }
 
         @Override
         protected Scan compute() {
-            List<String> files = new ArrayList<>();
-            List<String> directories = new ArrayList<>();
-            Set<String> links = new HashSet<>();
-            boolean nested = false;
             String[] entries;
             try {
                 entries = directory.toFile().list();
@@ -222,46 +249,58 @@ final class TreeLoader {
                 entries = null;
             }
             if (entries == null) {
-                return new Scan(false, List.of(), List.of(), new Object[0], List.of());
+                return new Scan(false, List.of(), List.of(), new Object[0], List.of(), false);
             }
             java.io.File base = directory.toFile();
             for (String name : entries) {
-                java.io.File entry = new java.io.File(base, name);
-                if (entry.isDirectory()) {
+                if (name.equals(".fmf") && new java.io.File(base, name).isDirectory()) {
+                    if (!top) {
+                        return new Scan(true, List.of(), List.of(), new Object[0], List.of(), false);
+                    }
+                    break;
+                }
+            }
+            List<String> files = new ArrayList<>();
+            List<String> directories = new ArrayList<>();
+            Set<String> links = Set.of();
+            for (String name : entries) {
+                if (hidden(name)) {
+                    continue;
+                }
+                if (!slow && name.endsWith(SUFFIX)) {
+                    files.add(name);
+                    continue;
+                }
+                Path entry = directory.resolve(name);
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException | SecurityException e) {
+                    attributes = null;
+                }
+                if (attributes != null && attributes.isDirectory()) {
                     directories.add(name);
-                    if (name.equals(".fmf")) {
-                        nested = true;
+                } else if (attributes != null && attributes.isSymbolicLink() && Files.isDirectory(entry)) {
+                    directories.add(name);
+                    if (links.isEmpty()) {
+                        links = new HashSet<>();
                     }
-                    if (Files.isSymbolicLink(entry.toPath())) {
-                        links.add(name);
-                    }
+                    links.add(name);
                 } else if (name.endsWith(SUFFIX)) {
                     files.add(name);
                 }
-            }
-            if (nested && !top) {
-                return new Scan(true, List.of(), List.of(), new Object[0], List.of());
             }
             files.sort(PyObjects::compareCodePoints);
             if (files.remove(MAIN)) {
                 files.add(0, MAIN);
             }
             List<Path> metadata = new ArrayList<>(files.size());
-            List<String> metadataNames = new ArrayList<>(files.size());
             for (String name : files) {
-                if (!hidden(name)) {
-                    metadata.add(directory.resolve(name));
-                    metadataNames.add(name);
-                }
+                metadata.add(directory.resolve(name));
             }
             directories.sort(PyObjects::compareCodePoints);
             List<ScanTask> tasks = new ArrayList<>();
-            List<String> names = new ArrayList<>();
             for (String name : directories) {
-                if (hidden(name)) {
-                    continue;
-                }
-                names.add(name);
                 if (!links.contains(name)) {
                     tasks.add(new ScanTask(directory.resolve(name), false));
                 }
@@ -272,17 +311,25 @@ final class TreeLoader {
                 invokeAll(tasks);
             }
             parse.invoke();
-            List<Sub> subdirectories = new ArrayList<>(names.size());
-            int next = 0;
-            for (String name : names) {
-                Path path = directory.resolve(name);
-                if (links.contains(name)) {
-                    subdirectories.add(new Sub(name, path, true, null));
-                } else {
-                    subdirectories.add(new Sub(name, path, false, tasks.get(next++).join()));
+            for (Object content : contents) {
+                if (content == DIRECTORY) {
+                    return new ScanTask(directory, top, true).compute();
                 }
             }
-            return new Scan(false, metadata, metadataNames, contents, subdirectories);
+            List<Sub> subdirectories = new ArrayList<>(directories.size());
+            boolean linked = !links.isEmpty();
+            int next = 0;
+            for (String name : directories) {
+                if (links.contains(name)) {
+                    subdirectories.add(new Sub(name, directory.resolve(name), true, null));
+                } else {
+                    ScanTask task = tasks.get(next++);
+                    Scan scan = task.join();
+                    linked |= scan.linked();
+                    subdirectories.add(new Sub(name, task.directory, false, scan));
+                }
+            }
+            return new Scan(false, metadata, files, contents, subdirectories, linked);
         }
     }
 
@@ -313,9 +360,23 @@ final class TreeLoader {
         }
     }
 
+    /** What {@link #parse} returns for a directory with a metadata file's name. */
+    private static final Object DIRECTORY = new Object();
+
+    /** Per-thread read buffers: files are read with open, read until end, close. */
+    private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 16));
+
     private Object parse(Path file) {
         try {
-            String text = normalizeNewlines(decode(Files.readAllBytes(file), null));
+            String text;
+            try {
+                text = normalizeNewlines(read(file));
+            } catch (IOException e) {
+                if (Files.isDirectory(file)) {
+                    return DIRECTORY;
+                }
+                throw e;
+            }
             Object value = FastYaml.read(text, null);
             if (value == FastYaml.FALLBACK) {
                 value = YamlReader.read(text, relative(file));
@@ -340,20 +401,9 @@ final class TreeLoader {
 
     // ---------------------------------------------------------------- grow
 
+    /** Builds the nodes of {@code scan} under {@code node} in the reference's order; sequential. */
     private void grow(Node node, Scan scan) {
-        List<Path> files = scan.files();
-        for (int i = 0; i < files.size(); i++) {
-            Path file = files.get(i);
-            Object data = content(scan, i);
-            String name = scan.names().get(i);
-            if (name.equals(MAIN)) {
-                node.sources.add(file);
-                update(node, data, file);
-            } else {
-                Node child = child(node, name.substring(0, name.length() - SUFFIX.length()), data, file, 1);
-                child.sources.add(file);
-            }
-        }
+        growFiles(node, scan);
         for (Sub sub : scan.subdirectories()) {
             Scan inner = sub.scan();
             if (sub.symlink()) {
@@ -371,10 +421,83 @@ final class TreeLoader {
             if (inner.nested()) {
                 continue;
             }
-            Node existing = node.children.get(sub.name());
-            Node child = existing != null ? existing : newChild(node, sub.name());
-            grow(child, inner);
+            grow(child(node, sub.name()), inner);
         }
+        removeEmpty(node);
+    }
+
+    /**
+     * {@link #grow} for trees without symbolic links (whose order of discovery matters), subdirectories in
+     * parallel; a failure is the one the sequential walk would meet first.
+     */
+    private final class GrowTask extends RecursiveAction {
+        private final Node node;
+        private final Scan scan;
+        private Throwable error;
+
+        GrowTask(Node node, Scan scan) {
+            this.node = node;
+            this.scan = scan;
+        }
+
+        @Override
+        protected void compute() {
+            try {
+                growFiles(node, scan);
+            } catch (RuntimeException | StackOverflowError e) {
+                error = e;
+                return;
+            }
+            List<GrowTask> tasks = new ArrayList<>(scan.subdirectories().size());
+            for (Sub sub : scan.subdirectories()) {
+                if (!sub.scan().nested()) {
+                    tasks.add(new GrowTask(child(node, sub.name()), sub.scan()));
+                }
+            }
+            invokeAll(tasks);
+            for (GrowTask task : tasks) {
+                if (task.error != null) {
+                    error = task.error;
+                    return;
+                }
+            }
+            removeEmpty(node);
+        }
+
+        void rethrow() {
+            if (error instanceof RuntimeException e) {
+                throw e;
+            }
+            if (error instanceof Error e) {
+                throw e;
+            }
+        }
+    }
+
+    /** The metadata files of one directory: {@code main.fmf} updates the node, others define children. */
+    private void growFiles(Node node, Scan scan) {
+        List<Path> files = scan.files();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            Object data = content(scan, i);
+            String name = scan.names().get(i);
+            if (name.equals(MAIN)) {
+                node.sources.add(file);
+                update(node, data, file);
+            } else {
+                Node child = child(node, name.substring(0, name.length() - SUFFIX.length()), data, file, 1);
+                child.sources.add(file);
+            }
+        }
+    }
+
+    /** The child for a subdirectory: the node a file already defined, or a new one. */
+    private Node child(Node node, String name) {
+        Node existing = node.children.get(name);
+        return existing != null ? existing : newChild(node, name);
+    }
+
+    private static void removeEmpty(Node node) {
         node.children.values().removeIf(child -> child.children.isEmpty() && !child.updated);
     }
 

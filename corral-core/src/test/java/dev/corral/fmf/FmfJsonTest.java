@@ -43,16 +43,28 @@ class FmfJsonTest {
     }
 
     @Test
+    void textIsUtf8WithLoneSurrogatesEscaped() {
+        String long1 = "x".repeat(5000) + "é€😀" + "\"".repeat(300);
+        String json = FmfJson.valueToJson(List.of("é", "€", "😀", "a\ud800b", "\udc00", long1, "\u007f"));
+        assertThat(json).isEqualTo("[\"é\",\"€\",\"😀\",\"a\\ud800b\",\"\\udc00\",\"" + "x".repeat(5000) + "é€😀"
+                + "\\\"".repeat(300) + "\",\"\\u007f\"]");
+        JsonNode parsed = new ObjectMapper().readTree(json);
+        assertThat(parsed.get(5).asString()).isEqualTo(long1);
+    }
+
+    @Test
     void nodesDocument(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve(".fmf"));
         Files.writeString(dir.resolve(".fmf/version"), "1");
         Files.writeString(dir.resolve("main.fmf"), "/b: {test: b}\n/a: {test: a, n: 1}\n");
+        Files.writeString(dir.resolve("é.fmf"), "test: 😀 €\n");
         List<Node> nodes = Tree.load(dir).climb();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         FmfJson.write(nodes, out);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
                 "{\"nodes\":[{\"name\":\"/a\",\"data\":{\"test\":\"a\",\"n\":1}},"
-                + "{\"name\":\"/b\",\"data\":{\"test\":\"b\"}}]}\n");
+                + "{\"name\":\"/b\",\"data\":{\"test\":\"b\"}},"
+                + "{\"name\":\"/é\",\"data\":{\"test\":\"😀 €\"}}]}\n");
         assertThat(FmfJson.toJson(nodes)).isEqualTo(out.toString(StandardCharsets.UTF_8));
     }
 }

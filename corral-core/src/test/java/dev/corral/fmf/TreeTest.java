@@ -158,6 +158,22 @@ class TreeTest {
     }
 
     @Test
+    void theFirstErrorInWalkOrderIsReportedWhileBuildingNodes() throws IOException {
+        write(".fmf/version", "1");
+        write("main.fmf", "x: 1\n");
+        for (int i = 0; i < 20; i++) {
+            write(String.format("d%02d/main.fmf", i), i > 4 && i % 3 == 0 ? "a: 1\na: 2\n" : "test: t\n");
+            write(String.format("d%02d/sub/deep/main.fmf", i), i > 1 && i % 2 == 0 ? "/leaf: 5\n" : "test: u\n");
+        }
+        for (int run = 0; run < 5; run++) {
+            assertThatThrownBy(() -> Tree.load(dir)).hasMessage("d02/sub/deep/main.fmf:1: invalid data for node"
+                    + " '/d02/sub/deep/leaf': expected a mapping, got int");
+        }
+        write("d01/extra.fmf", "b: 1\nb: 2\n");
+        assertThatThrownBy(() -> Tree.load(dir)).hasMessageStartingWith("d01/extra.fmf:2:");
+    }
+
+    @Test
     void yamlErrorsNameTheFileAndLine() throws IOException {
         write(".fmf/version", "1");
         write("tests/main.fmf", "summary: a\n/t:\n    test: a\n    test: b\n");
@@ -255,6 +271,28 @@ class TreeTest {
         assertThatThrownBy(() -> Tree.load(dir)).hasMessageContaining("'.fmf' directory cannot be used");
         write(".fmf/config", "explore:\n    include: .plans\n");
         assertThatThrownBy(() -> Tree.load(dir)).hasMessageContaining("should be a list");
+    }
+
+    @Test
+    void entriesAreClassifiedAsTheReferenceDoesWhateverTheirNames(@TempDir Path outside) throws IOException {
+        write(".fmf/version", "1");
+        write("main.fmf", "x: 1\n");
+        write("dir.fmf/main.fmf", "test: in dir.fmf\n");
+        write("notes.txt", "not metadata");
+        Files.createDirectories(outside.resolve("d"));
+        Files.writeString(outside.resolve("d/main.fmf"), "test: outside\n");
+        Files.writeString(outside.resolve("real.yaml"), "test: aliased\n");
+        Files.createSymbolicLink(dir.resolve("linked.fmf"), outside.resolve("d"));
+        Files.createSymbolicLink(dir.resolve("alias.fmf"), outside.resolve("real.yaml"));
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createSymbolicLink(dir.resolve("sub/other"), outside.resolve("d"));
+        Tree tree = Tree.load(dir);
+        assertThat(tree.climb()).extracting(Node::name).containsExactly("/alias", "/dir.fmf", "/linked.fmf");
+        assertThat(data(tree, "/dir.fmf")).containsEntry("test", "in dir.fmf");
+        assertThat(data(tree, "/linked.fmf")).containsEntry("test", "outside");
+        Files.createSymbolicLink(dir.resolve("broken.fmf"), dir.resolve("nowhere"));
+        assertThatThrownBy(() -> Tree.load(dir)).isInstanceOf(FmfException.class)
+                .hasMessageStartingWith("broken.fmf: unable to read the file");
     }
 
     @Test
