@@ -3,6 +3,7 @@ package dev.corral.cli;
 import java.io.PrintWriter;
 
 import dev.corral.CorralException;
+import dev.corral.report.console.ConsoleReport;
 
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -63,11 +64,11 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         return USAGE;
     }
 
-    /** Messages are shown on one line: newlines become {@code " | "}. */
+    /** Messages are shown on one line: newlines become {@code " | "}, other control characters are escaped. */
     static String oneLine(String message) {
         if (message == null || message.isBlank()) {
             return "unknown error";
         }
-        return message.strip().replace("\r", "").replace("\n", " | ");
+        return ConsoleReport.printable(message.strip().replace("\r", "").replace("\n", " | "));
     }
 }

@@ -11,6 +11,7 @@ import dev.corral.fmf.Context;
 import dev.corral.fmf.FmfJson;
 import dev.corral.fmf.Node;
 import dev.corral.fmf.Tree;
+import dev.corral.report.console.ConsoleReport;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +55,7 @@ final class FmfCommand implements Callable<Integer> {
             FmfJson.write(nodes, out);
             out.println();
         } else {
-            nodes.forEach(n -> out.println(n.name()));
+            nodes.forEach(n -> out.println(ConsoleReport.printable(n.name())));
         }
         out.flush();
         return 0;

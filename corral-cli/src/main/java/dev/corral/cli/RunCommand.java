@@ -125,7 +125,7 @@ final class RunCommand implements Callable<Integer> {
                 .rerunFailed(rerunFailed)
                 .maxAttempts(maxAttempts)
                 .policy(policy())
-                .warnings(w -> err.println("warning: " + w));
+                .warnings(w -> err.println("warning: " + Failures.oneLine(w)));
         for (TargetOptions target : targets(file)) {
             run.target(Provisioners.spec(target));
         }

@@ -146,6 +146,8 @@ class HostileRunTest {
         String shown = "stdout: " + r.out() + "\nstderr: " + r.err();
         assertThat(r.out() + r.err()).as(shown).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.exit()).as(shown).isZero();
+        assertThat(r.out()).as("control characters of names reach the terminal escaped").doesNotContain("\u001b")
+                .contains("/tests/ctl\\x01\\x1b[31mred\\x7f\\x85", "/tests/new\\nline");
 
         // nothing executed, nothing written outside the results directory, the tree untouched
         assertThat(canary).as("canary: something was executed").doesNotExist();
@@ -217,6 +219,24 @@ class HostileRunTest {
         assertThat(data.find()).as("report.html embeds its data as JSON").isTrue();
         JsonNode report = new ObjectMapper().readTree(data.group(1));
         assertThat(report.toString()).contains("alert(1)");
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void symlinkLoopsInTheTreeAreWalkedOnceAndCopiedAsLinks() throws Exception {
+        // as python fmf: a link into a directory with .fmf is a nested tree (skipped), a link to a directory
+        // already entered through a link is not entered again
+        Path tree = new TreeFixture(tmp.resolve("tree")).write("a/main.fmf", "test: ls -R > /dev/null\n").root();
+        Files.createSymbolicLink(tree.resolve("loop"), Path.of("."));
+        Files.createSymbolicLink(tree.resolve("a/loop"), Path.of("."));
+        Files.createDirectories(tree.resolve("a/b"));
+        Files.createSymbolicLink(tree.resolve("a/b/up"), Path.of(".."));
+        Path results = tmp.resolve("results");
+        Cli ls = Cli.run("ls", tree.toString());
+        assertThat(ls.out()).as(ls.err()).isEqualTo("/a/b/up\n");
+        Cli r = Cli.run("run", tree.toString(), "--how", "local", "--results", results.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(dataDirectories(results).keySet()).containsExactly("/a/b/up");
     }
 
     /** The data directory of each test, found through the journal. */
