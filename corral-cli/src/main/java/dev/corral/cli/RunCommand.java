@@ -117,6 +117,12 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (maxAttempts < 1) {
+            throw new CorralException("invalid --max-attempts " + maxAttempts + ": must be at least 1");
+        }
+        if (rerunFailed < 0) {
+            throw new CorralException("invalid --rerun-failed " + rerunFailed + ": must not be negative");
+        }
         RunFile file = config != null ? RunFile.read(config) : null;
         Path treePath = tree != null ? tree : file != null && file.tree() != null ? file.tree() : Path.of(".");
         Run.Builder run = Run.builder()
