@@ -89,7 +89,7 @@ class BrokenTreesTest {
                 args.addAll(List.of("--how", "local", "--workers", "1", "--results", results.toString()));
             }
             args.addAll(c.args());
-            Cli r = Cli.run(args.toArray(String[]::new));
+            Cli r = Cli.runWithStandardStreams(args.toArray(String[]::new));
             String shown = c.name() + ": corral " + String.join(" ", args) + "\nstdout: " + r.out() + "\nstderr: " + r.err();
             assertThat(r.out() + r.err()).as(shown).doesNotContain("Exception").doesNotContain("\tat ")
                     .doesNotContain("Error:");

@@ -26,7 +26,7 @@ class HostileOptionsTest {
         Path tree = new TreeFixture(tmp.resolve("tree")).write("main.fmf", "/t:\n  test: 'true'\n").root();
         List<String> args = new ArrayList<>(List.of("run", tree.toString(), "--results", tmp.resolve("results").toString()));
         args.addAll(List.of(extra));
-        return Cli.run(args.toArray(String[]::new));
+        return Cli.runWithStandardStreams(args.toArray(String[]::new));
     }
 
     private void assertRefused(Cli r, String expected) {

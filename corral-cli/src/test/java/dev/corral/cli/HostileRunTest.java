@@ -141,7 +141,7 @@ class HostileRunTest {
         List<String> args = new ArrayList<>(List.of("run", tree.toString(), "--how", "local", "--workers", "2",
                 "--results", results.toString()));
         args.addAll(cli);
-        Cli r = Cli.run(args.toArray(String[]::new));
+        Cli r = Cli.runWithStandardStreams(args.toArray(String[]::new));
 
         String shown = "stdout: " + r.out() + "\nstderr: " + r.err();
         assertThat(r.out() + r.err()).as(shown).doesNotContain("Exception").doesNotContain("\tat ");
