@@ -61,7 +61,11 @@ public final class CorralCommand {
         CommandLine cli = commandLine(args);
         cli.setOut(out);
         cli.setErr(err);
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            return Failures.handleError(e, err);
+        }
     }
 
     /**

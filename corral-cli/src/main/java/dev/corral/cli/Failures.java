@@ -3,6 +3,7 @@ package dev.corral.cli;
 import java.io.PrintWriter;
 
 import dev.corral.CorralException;
+import dev.corral.report.console.ConsoleReport;
 
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -43,6 +44,21 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         return BUG;
     }
 
+    /**
+     * The virtual machine's own limits, which picocli lets through: too little heap for the input is the user's to
+     * fix ({@value #USAGE}); a stack overflow is a bug ({@value #BUG}). One line each, no stack trace.
+     */
+    static int handleError(VirtualMachineError error, PrintWriter err) {
+        if (error instanceof OutOfMemoryError) {
+            err.println("error: out of memory (" + oneLine(error.getMessage()) + "): the input is too large for the"
+                    + " Java heap; give Corral more, e.g. CORRAL_JAVA_OPTS=-Xmx4g");
+            return USAGE;
+        }
+        err.println("error: internal error, please report it: " + error.getClass().getSimpleName()
+                + " (input nested too deeply?)");
+        return BUG;
+    }
+
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cli = ex.getCommandLine();
@@ -52,11 +68,11 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         return USAGE;
     }
 
-    /** Messages are shown on one line: newlines become {@code " | "}. */
+    /** Messages are shown on one line: newlines become {@code " | "}, other control characters are escaped. */
     static String oneLine(String message) {
         if (message == null || message.isBlank()) {
             return "unknown error";
         }
-        return message.strip().replace("\r", "").replace("\n", " | ");
+        return ConsoleReport.printable(message.strip().replace("\r", "").replace("\n", " | "));
     }
 }

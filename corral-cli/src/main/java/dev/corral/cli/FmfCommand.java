@@ -12,6 +12,7 @@ import dev.corral.fmf.Context;
 import dev.corral.fmf.FmfJson;
 import dev.corral.fmf.Node;
 import dev.corral.fmf.Tree;
+import dev.corral.report.console.ConsoleReport;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,7 +67,7 @@ final class FmfCommand implements Callable<Integer> {
         } else {
             StringBuilder names = new StringBuilder(nodes.size() * 48);
             for (Node node : nodes) {
-                names.append(node.name()).append('\n');
+                names.append(ConsoleReport.printable(node.name())).append('\n');
             }
             out.print(names);
         }

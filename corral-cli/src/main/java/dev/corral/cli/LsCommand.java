@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 import dev.corral.Deadline;
 import dev.corral.fmf.FmfJson;
+import dev.corral.report.console.ConsoleReport;
 import dev.corral.tmt.DiscoveredTest;
 import dev.corral.tmt.DiscoveryResult;
 import dev.corral.tmt.FmfTrees;
@@ -46,7 +47,8 @@ final class LsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<DiscoveryResult> plans = TreeDiscovery.discover(new FmfTrees(), tree, select.context(),
-                select.selection(), w -> err.println("warning: " + w), Deadline.after(Duration.ofMinutes(30)));
+                select.selection(), w -> err.println("warning: " + Failures.oneLine(w)),
+                Deadline.after(Duration.ofMinutes(30)));
         if (json) {
             List<Object> tests = new ArrayList<>();
             for (DiscoveryResult plan : plans) {
@@ -62,10 +64,10 @@ final class LsCommand implements Callable<Integer> {
         } else {
             for (DiscoveryResult plan : plans) {
                 if (plans.size() > 1) {
-                    out.println(plan.plan().name() + ":");
+                    out.println(ConsoleReport.printable(plan.plan().name()) + ":");
                 }
                 String indent = plans.size() > 1 ? "    " : "";
-                plan.tests().forEach(t -> out.println(indent + t.name()));
+                plan.tests().forEach(t -> out.println(indent + ConsoleReport.printable(t.name())));
             }
         }
         out.flush();

@@ -61,6 +61,12 @@ final class Provisioners {
     }
 
     static TargetSpec spec(TargetOptions o) {
+        if (o.workers() != null && o.workers() < 1) {
+            throw new CorralException(o.source() + ": workers must be at least 1, got " + o.workers());
+        }
+        if (o.perMachine() < 1) {
+            throw new CorralException(o.source() + ": per-machine must be at least 1, got " + o.perMachine());
+        }
         int cpus = Runtime.getRuntime().availableProcessors();
         return switch (o.how()) {
             case "local" -> {

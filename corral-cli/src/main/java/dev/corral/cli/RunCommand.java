@@ -121,6 +121,12 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (maxAttempts < 1) {
+            throw new CorralException("invalid --max-attempts " + maxAttempts + ": must be at least 1");
+        }
+        if (rerunFailed < 0) {
+            throw new CorralException("invalid --rerun-failed " + rerunFailed + ": must not be negative");
+        }
         RunFile file = config != null ? RunFile.read(config) : null;
         Path treePath = tree != null ? tree : file != null && file.tree() != null ? file.tree() : Path.of(".");
         Run.Builder run = Run.builder()
@@ -129,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
                 .rerunFailed(rerunFailed)
                 .maxAttempts(maxAttempts)
                 .policy(policy())
-                .warnings(w -> err.println("warning: " + w));
+                .warnings(w -> err.println("warning: " + Failures.oneLine(w)));
         for (TargetOptions target : targets(file)) {
             run.target(Provisioners.spec(target));
         }

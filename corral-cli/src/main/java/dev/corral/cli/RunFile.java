@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import dev.corral.CorralException;
 
@@ -44,6 +45,8 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  * @param targets the targets, in order
  */
 record RunFile(Path tree, List<TargetOptions> targets) {
+    /** Target names become directory names and report labels (as {@code schedule.Target} requires). */
+    private static final Pattern TARGET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Set<String> TARGET_KEYS = Set.of("name", "how", "workers", "per-machine", "context", "image",
             "pull", "systemd", "hosts", "guest", "port", "user", "key", "password-env", "insecure-host-key", "memory", "cpus", "direct-boot");
 
@@ -78,7 +81,12 @@ record RunFile(Path tree, List<TargetOptions> targets) {
             if (!t.containsKey("name") || !t.containsKey("how")) {
                 throw new CorralException(r.at(entry) + "a target needs 'name' and 'how'");
             }
-            targets.add(new TargetOptions(r.string(t.get("name")), r.string(t.get("how")), r.integer(t.get("workers")),
+            String name = r.string(t.get("name"));
+            if (name == null || !TARGET_NAME.matcher(name).matches()) {
+                throw new CorralException(r.at(t.get("name")) + "invalid target name '" + name
+                        + "': use letters, digits, '.', '_' and '-', starting with a letter or digit");
+            }
+            targets.add(new TargetOptions(name, r.string(t.get("how")), r.integer(t.get("workers")),
                     t.containsKey("per-machine") ? r.integer(t.get("per-machine")) : 1, r.context(t.get("context")),
                     r.string(t.get("image")), r.string(t.get("pull")), r.bool(t.get("systemd")),
                     r.path(base, t.get("hosts")), r.string(t.get("guest")), r.integer(t.get("port")),

@@ -257,6 +257,12 @@ final class Attempt {
         try {
             machine.connection().download(remoteDir, localDir, Deadline.after(STEP_LIMIT));
             collected = true;
+            for (String link : CollectedLinks.removeEscaping(localDir)) {
+                String note = "removed a symbolic link that pointed outside the test's directory: " + link;
+                if (!notes.contains(note)) {
+                    notes.add(note);
+                }
+            }
         } catch (CommandFailedException e) {
             collected = false;
             String note = "collecting test data failed: " + e.getMessage();

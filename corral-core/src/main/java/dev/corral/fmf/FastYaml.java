@@ -579,6 +579,9 @@ final class FastYaml {
     }
 
     private Object flowScalar(String s, int j, int[] end) {
+        if (j >= s.length()) {
+            throw GiveUp.INSTANCE;
+        }
         char c = s.charAt(j);
         if (c == '"' || c == '\'') {
             String value = quoted(s, j, end);

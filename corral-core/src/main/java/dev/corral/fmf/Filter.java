@@ -104,7 +104,13 @@ public final class Filter {
                     throw Missing.INSTANCE;
                 }
                 for (List<String> atoms : literal.getValue()) {
-                    if (!checkValue(atoms, values, regex, caseSensitive)) {
+                    boolean passed;
+                    try {
+                        passed = checkValue(atoms, values, regex, caseSensitive);
+                    } catch (FmfException e) {
+                        throw new FmfException("invalid filter '" + source + "': " + e.reason(), e);
+                    }
+                    if (!passed) {
                         all = false;
                     }
                 }
@@ -141,7 +147,14 @@ public final class Filter {
 
     private static boolean matchValue(String pattern, String text, boolean regex) {
         if (regex) {
-            return PyRegex.compile("^" + pattern + "$").matchStart(text);
+            PyRegex anchored;
+            try {
+                anchored = PyRegex.compile("^" + pattern + "$");
+            } catch (FmfException e) {
+                PyRegex.compile(pattern); // names the pattern as written when it is the culprit
+                throw e;
+            }
+            return anchored.matchStart(text);
         }
         return pattern.equals(text);
     }

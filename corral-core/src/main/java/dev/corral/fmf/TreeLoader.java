@@ -62,7 +62,12 @@ final class TreeLoader {
             }, pool);
         } catch (FmfException e) {
             throw e;
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (StackOverflowError e) {
+            throw new FmfException("unable to load the tree at " + root + ": nodes are nested too deeply", e);
+        } catch (OutOfMemoryError e) {
+            throw new FmfException("unable to load the tree at " + root + ": it does not fit in the Java heap"
+                    + " (give Corral more, e.g. CORRAL_JAVA_OPTS=-Xmx4g)", e);
+        } catch (RuntimeException e) {
             throw new FmfException("unable to load the tree at " + root + ": " + e, e);
         } finally {
             pool.shutdown();
@@ -103,8 +108,10 @@ final class TreeLoader {
             throw new FmfException(shown, 0, "unable to detect format version: " + e.getMessage(), e);
         }
         if (PyObjects.parseInt(text) == null) {
-            throw new FmfException(shown, 1, "invalid version format '" + PyObjects.strip(text)
-                    + "': the file must contain an integer such as 1");
+            String found = PyObjects.strip(text);
+            throw new FmfException(shown, 1, "invalid version format "
+                    + PyObjects.repr(found.length() > 40 ? found.substring(0, 40) + "..." : found)
+                    + ": the file must contain an integer such as 1");
         }
     }
 
@@ -189,8 +196,25 @@ final class TreeLoader {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, length))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new FmfException(shown, 0, "the file is not valid UTF-8", e);
+            throw new FmfException(shown, invalidUtf8Line(bytes), "the file is not valid UTF-8", e);
         }
+    }
+
+    /** The 1-based line of the first byte sequence that is not UTF-8. */
+    private static int invalidUtf8Line(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(1024);
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        while (!decoder.decode(in, out, true).isError() && in.hasRemaining()) {
+            out.clear();
+        }
+        int line = 1;
+        for (int i = 0; i < in.position(); i++) {
+            if (bytes[i] == '\n') {
+                line++;
+            }
+        }
+        return line;
     }
 
     private static String normalizeNewlines(String text) {
@@ -386,7 +410,12 @@ final class TreeLoader {
             return new FmfException(relative(file), 0, "unable to read the file: " + e.getMessage(), e);
         } catch (FmfException e) {
             return e.file().isPresent() ? e : new FmfException(relative(file), e.line(), e.reason(), e);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (StackOverflowError e) {
+            return new FmfException(relative(file), 0, "unable to parse the file: values are nested too deeply", e);
+        } catch (OutOfMemoryError e) {
+            return new FmfException(relative(file), 0, "unable to parse the file: it does not fit in the Java heap"
+                    + " (give Corral more, e.g. CORRAL_JAVA_OPTS=-Xmx4g)", e);
+        } catch (RuntimeException e) {
             return new FmfException(relative(file), 0, "unable to parse the file: " + e, e);
         }
     }

@@ -13,6 +13,7 @@ import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -47,6 +48,12 @@ final class YamlReader {
         }
     };
 
+    /**
+     * Most values aliases may add to a document beyond its own text length: a few anchors can otherwise stand for
+     * billions of values ("billion laughs") that every later copy, export or report would expand.
+     */
+    static final long MAX_ALIAS_EXPANSION = 1_000_000;
+
     private YamlReader() {
     }
 
@@ -57,6 +64,7 @@ final class YamlReader {
                 .setSchema(SCHEMA)
                 .setAllowDuplicateKeys(true)
                 .setAllowRecursiveKeys(true)
+                .setAllowNonScalarKeys(true)
                 .setMaxAliasesForCollections(Integer.MAX_VALUE)
                 .setCodePointLimit(Integer.MAX_VALUE)
                 .setUseMarks(true)
@@ -67,9 +75,12 @@ final class YamlReader {
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() == null ? "invalid YAML" : e.getProblem();
-            String context = e.getContext() == null ? "" : e.getContext() + ": ";
+            String context = e.getContext() == null || e.getContext().isBlank() ? "" : e.getContext() + ": ";
             throw new FmfException(file, mark.map(m -> m.getLine() + 1).orElse(0),
                     "invalid YAML: " + context + problem, e);
+        } catch (ReaderException e) {
+            throw new FmfException(file, lineAt(text, e.getPosition()), "invalid YAML: " + e.getMessage()
+                    + String.format(" (U+%04X)", e.getCodePoint()), e);
         } catch (YamlEngineException | IllegalArgumentException | IllegalStateException e) {
             throw new FmfException(file, 0, "invalid YAML: " + e.getMessage(), e);
         } catch (StackOverflowError e) {
@@ -78,7 +89,71 @@ final class YamlReader {
         if (root.isEmpty()) {
             return null;
         }
-        return new Builder(file).construct(root.get());
+        Builder builder = new Builder(file);
+        Object value = builder.construct(root.get());
+        if (builder.aliased) {
+            new Expansion(file, MAX_ALIAS_EXPANSION + text.length()).size(root.get());
+        }
+        return value;
+    }
+
+    /** The 1-based line of the code point at {@code position}. */
+    private static int lineAt(String text, int position) {
+        int line = 1;
+        int end = text.offsetByCodePoints(0, Math.min(Math.max(position, 0), text.codePointCount(0, text.length())));
+        for (int i = 0; i < end; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    /**
+     * Counts the values of a composed document as if every alias were copied out, refusing recursive documents and
+     * documents whose aliases expand past a limit; each node is counted once (memoized), so this is linear.
+     */
+    private static final class Expansion {
+        private final Path file;
+        private final long limit;
+        private final IdentityHashMap<Node, Long> sizes = new IdentityHashMap<>();
+        private final java.util.Set<Node> path = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+        Expansion(Path file, long limit) {
+            this.file = file;
+            this.limit = limit;
+        }
+
+        long size(Node node) {
+            if (node instanceof ScalarNode) {
+                return 1;
+            }
+            Long known = sizes.get(node);
+            if (known != null) {
+                return known;
+            }
+            int line = node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+            if (!path.add(node)) {
+                throw new FmfException(file, line, "recursive alias: this value contains itself");
+            }
+            long size = 1;
+            if (node instanceof SequenceNode sequence) {
+                for (Node item : sequence.getValue()) {
+                    size += size(item);
+                }
+            } else if (node instanceof MappingNode mapping) {
+                for (NodeTuple tuple : mapping.getValue()) {
+                    size += size(tuple.getKeyNode()) + size(tuple.getValueNode());
+                }
+            }
+            if (size > limit) {
+                throw new FmfException(file, line, "aliases expand this value to more than " + limit
+                        + " values: refusing it (a 'billion laughs' document?)");
+            }
+            path.remove(node);
+            sizes.put(node, size);
+            return size;
+        }
     }
 
     private static Tag resolve(String value, Boolean implicit) {
@@ -101,6 +176,8 @@ final class YamlReader {
     private static final class Builder {
         private final Path file;
         private final IdentityHashMap<Node, Object> done = new IdentityHashMap<>();
+        /** Whether an alias referred to a collection (only then the expansion is checked). */
+        boolean aliased;
 
         Builder(Path file) {
             this.file = file;
@@ -114,6 +191,7 @@ final class YamlReader {
         Object construct(Node node) {
             Object existing = done.get(node);
             if (existing != null || done.containsKey(node)) {
+                aliased |= !(node instanceof ScalarNode);
                 return existing;
             }
             return switch (node) {

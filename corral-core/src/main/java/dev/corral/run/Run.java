@@ -236,8 +236,12 @@ public final class Run {
                     .sink(journal::append)
                     .policy(policy)
                     .rerunFailed(rerunFailed)
-                    .maxAttempts(maxAttempts)
-                    .history(dir.path().toAbsolutePath().getParent());
+                    .maxAttempts(maxAttempts);
+            Path parent = dir.path().toAbsolutePath().normalize().getParent();
+            if (parent != null && parent.equals(resultsRoot.toAbsolutePath().normalize())) {
+                // the history lives in the results root; a directory chosen elsewhere (--results) writes only itself
+                dispatcher.history(parent);
+            }
             scheduled.forEach(dispatcher::target);
             all.forEach(dispatcher::listener);
             try {

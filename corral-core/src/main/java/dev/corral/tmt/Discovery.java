@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import dev.corral.CorralException;
 import dev.corral.Deadline;
 
 import org.apiguardian.api.API;
@@ -56,8 +57,14 @@ public final class Discovery {
         List<String> warnings = new ArrayList<>();
         Consumer<String> warn = warnings::add;
 
-        Map<String, String> planEnvironment = new LinkedHashMap<>(
-                EnvironmentFiles.load(plan.name(), plan.environmentFile(), request.treeRoot(), warn));
+        Map<String, String> planEnvironment;
+        try {
+            planEnvironment = new LinkedHashMap<>(
+                    EnvironmentFiles.load(plan.name(), plan.environmentFile(), request.treeRoot(), warn));
+        } catch (DiscoveryException e) {
+            String location = request.locator().locate(plan.name(), "environment-file");
+            throw location == null ? e : new DiscoveryException(location + ": " + e.getMessage(), e);
+        }
         planEnvironment.putAll(plan.environment());
         planEnvironment.putAll(request.environment());
         Map<String, List<String>> context = new LinkedHashMap<>(plan.context());
@@ -108,7 +115,7 @@ public final class Discovery {
     private static PhaseTests fmfPhase(DiscoveryRequest request, Plan plan, DiscoverPhase.Fmf phase,
                                        Map<String, List<String>> context, Deadline deadline,
                                        Consumer<String> warn) throws InterruptedException {
-        String where = "plan " + plan.name() + ": discover phase '" + phase.name() + "'";
+        String where = phaseWhere(request, plan, phase);
         Path root;
         List<FmfNode> nodes;
         KeyLocator locator = KeyLocator.NONE;
@@ -160,7 +167,15 @@ public final class Discovery {
                 selected.addAll(sortedByOrder(group, normalizer, normalized, warn));
             }
         }
-        return new PhaseTests(root, prune(request, selected, filters, links, includes, excludes, where));
+        return new PhaseTests(root, prune(request, selected, filters, links, includes, excludes,
+                request.filters().isEmpty() ? where + ": key 'filter'" : "--filter"));
+    }
+
+    /** {@code [FILE:LINE: ]plan NAME: discover phase 'PHASE'}, the start of a phase's error messages. */
+    private static String phaseWhere(DiscoveryRequest request, Plan plan, DiscoverPhase phase) {
+        String location = request.locator().locate(plan.name(), "discover");
+        return (location == null ? "" : location + ": ") + "plan " + plan.name() + ": discover phase '"
+                + phase.name() + "'";
     }
 
     private static List<FmfNode> load(DiscoveryRequest request, Path root, Map<String, List<String>> context,
@@ -210,7 +225,7 @@ public final class Discovery {
 
     private static PhaseTests shellPhase(DiscoveryRequest request, Plan plan, DiscoverPhase.Shell phase,
                                          Deadline deadline, Consumer<String> warn) throws InterruptedException {
-        String where = "plan " + plan.name() + ": discover phase '" + phase.name() + "'";
+        String where = phaseWhere(request, plan, phase);
         Path root = request.treeRoot();
         if (phase.url() != null) {
             root = request.gitCache().checkout(phase.url(), phase.ref(), deadline.min(request.gitTimeout()))
@@ -236,7 +251,7 @@ public final class Discovery {
                 .toList();
         List<TestCase> selected = sortedByOrder(candidates, normalizer, new IdentityHashMap<>(), warn);
         return new PhaseTests(root, prune(request, selected, request.filters(), request.links(),
-                patterns(request.includes(), "--include"), patterns(request.excludes(), "--exclude"), where));
+                patterns(request.includes(), "--include"), patterns(request.excludes(), "--exclude"), "--filter"));
     }
 
     /** fmf's order of sibling nodes: by name, level by level. */
@@ -267,9 +282,9 @@ public final class Discovery {
     /** tmt's {@code _filters_conditions} with {@code manual is False}, then {@code enabled}. */
     private static List<TestCase> prune(DiscoveryRequest request, List<TestCase> tests, List<String> filters,
                                         List<String> links, List<Pattern> includes, List<Pattern> excludes,
-                                        String where) {
+                                        String filterWhere) {
         if (!filters.isEmpty() && request.filter() == null) {
-            throw new DiscoveryException(where + ": filters " + filters + " need the fmf filter engine");
+            throw new DiscoveryException(filterWhere + ": filters " + filters + " need the fmf filter engine");
         }
         List<LinkNeedle> needles = links.stream().map(LinkNeedle::parse).toList();
         List<TestCase> kept = new ArrayList<>();
@@ -279,7 +294,15 @@ public final class Discovery {
             }
             if (!filters.isEmpty()) {
                 Map<String, Object> vars = filterVariables(test.metadata());
-                if (!filters.stream().allMatch(f -> request.filter().matches(f, vars))) {
+                boolean passed;
+                try {
+                    passed = filters.stream().allMatch(f -> request.filter().matches(f, vars));
+                } catch (DiscoveryException e) {
+                    throw e;
+                } catch (CorralException e) {
+                    throw new DiscoveryException(filterWhere + ": " + e.getMessage(), e);
+                }
+                if (!passed) {
                     continue;
                 }
             }

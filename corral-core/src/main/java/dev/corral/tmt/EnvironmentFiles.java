@@ -56,6 +56,12 @@ final class EnvironmentFiles {
             if (loaded.isEmpty()) {
                 warnings.accept("plan " + planName + ": empty environment file '" + name + "'");
             }
+            loaded.forEach((variable, value) -> {
+                String problem = Selection.invalidVariable(variable, value);
+                if (problem != null) {
+                    throw new DiscoveryException("plan " + planName + ": environment file " + path + ": " + problem);
+                }
+            });
             environment.putAll(loaded);
         }
         return environment;

@@ -38,10 +38,24 @@ final class NodeReader {
 
     /** An error about {@code key} of this node. */
     DiscoveryException error(String key, String message) {
-        String where = key == null ? null : locator.locate(nodeName, key);
+        String where = key == null ? null : locate(key);
         String prefix = where == null ? "" : where + ": ";
         String keyPart = key == null ? "" : " key '" + key + "':";
         return new DiscoveryException(prefix + kind + " " + nodeName + ":" + keyPart + " " + message);
+    }
+
+    /** Where {@code key} was written; for an address inside a key ({@code check[0].how}), where the key was. */
+    private String locate(String key) {
+        String where = locator.locate(nodeName, key);
+        if (where == null && !data.containsKey(key)) {
+            for (int i = 0; i < key.length(); i++) {
+                char c = key.charAt(i);
+                if ((c == '.' || c == '[') && data.containsKey(key.substring(0, i))) {
+                    return locator.locate(nodeName, key.substring(0, i));
+                }
+            }
+        }
+        return where;
     }
 
     /** {@code key} must be {@code expected}: "... must be a string, got [1, 2] (a list)". */
@@ -159,6 +173,10 @@ final class NodeReader {
             Object v = e.getValue();
             if (v instanceof List || v instanceof Map) {
                 throw wrongType(key + "." + name, v, "a string, number or boolean");
+            }
+            String problem = Selection.invalidVariable(name, Coerce.str(v));
+            if (problem != null) {
+                throw error(key, problem);
             }
             out.put(name, Coerce.str(v));
         }

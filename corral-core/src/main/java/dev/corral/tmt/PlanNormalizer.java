@@ -151,9 +151,9 @@ public final class PlanNormalizer {
                                 + "' is not supported by corral yet and ignored");
                     }
                 }
-                String url = p.text(address + ".url");
+                String url = p.strictText(address + ".url");
                 if (url == null) {
-                    url = p.text(address + ".repository");
+                    url = p.strictText(address + ".repository");
                 }
                 String ref = p.strictText(address + ".ref");
                 if (ref == null) {
@@ -183,7 +183,7 @@ public final class PlanNormalizer {
                         list.add(t);
                     }
                 }
-                return new DiscoverPhase.Shell(name, order, when, p.text(address + ".url"),
+                return new DiscoverPhase.Shell(name, order, when, p.strictText(address + ".url"),
                         p.strictText(address + ".ref"), list);
             }
             default -> throw plan.error(address + ".how", "unsupported discover method '" + how

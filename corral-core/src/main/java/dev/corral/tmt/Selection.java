@@ -19,11 +19,34 @@ import org.apiguardian.api.API;
 @API(status = API.Status.EXPERIMENTAL)
 public record Selection(List<String> plans, List<String> names, List<String> filters, Map<String, String> environment) {
 
+    /**
+     * @throws DiscoveryException for an environment variable no process can receive: an empty name, or a name with
+     *                            {@code =} or NUL, or a value with NUL
+     */
     public Selection {
         plans = List.copyOf(plans);
         names = List.copyOf(names);
         filters = List.copyOf(filters);
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        environment.forEach((name, value) -> {
+            String problem = invalidVariable(name, value);
+            if (problem != null) {
+                throw new DiscoveryException("--environment: " + problem);
+            }
+        });
+    }
+
+    /** Why {@code name=value} cannot be passed to a process (empty name, {@code =} or NUL in it), or null. */
+    static String invalidVariable(String name, String value) {
+        if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+            return "invalid environment variable name '" + name.replace("\0", "\\0")
+                    + "': it must be non-empty and hold neither '=' nor NUL";
+        }
+        if (value.indexOf('\0') >= 0) {
+            return "the value of environment variable '" + name + "' holds a NUL character, which no process can"
+                    + " receive";
+        }
+        return null;
     }
 
     /** Everything: every plan, every test. */

@@ -143,14 +143,22 @@ public final class TestNormalizer {
                 extra.put(k, v);
             }
         });
-        String tier = r.raw("tier") == null ? null : Coerce.str(r.raw("tier"));
+        Object rawTier = r.raw("tier");
+        if (rawTier instanceof List || rawTier instanceof Map) {
+            throw r.wrongType("tier", rawTier, "a string or an integer");
+        }
+        String tier = rawTier == null ? null : Coerce.str(rawTier);
+        int restartMaxCount = r.integer("restart-max-count", DEFAULT_RESTART_MAX_COUNT);
+        if (restartMaxCount < 0) {
+            throw r.error("restart-max-count", "must not be negative, got " + restartMaxCount);
+        }
 
         TestCase draft = new TestCase(node.name(), r.text("summary"), r.text("description"), r.stringList("contact"),
                 r.stringList("component"), r.text("id"), links, test, path, framework, r.bool("manual", false),
                 require, recommend, r.environment("environment"), duration, r.bool("enabled", true),
                 r.integer("order", TestCase.DEFAULT_ORDER), result, r.stringList("tag"), tier, check,
                 r.integerList("restart-on-exit-code"),
-                r.integer("restart-max-count", DEFAULT_RESTART_MAX_COUNT), r.bool("restart-with-reboot", false),
+                restartMaxCount, r.bool("restart-with-reboot", false),
                 r.bool("tty", false), extra, Map.of());
         Map<String, Object> metadata = metadata(node, r, draft, durationText);
         return new TestCase(draft.name(), draft.summary(), draft.description(), draft.contact(), draft.component(),

@@ -265,7 +265,7 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
         StringBuilder b = new StringBuilder();
         String label = label(r.outcome());
         b.append(color ? ESC + colorOf(r.outcome()) + "m" + label + ESC + "0m" : label);
-        b.append(' ').append(r.name());
+        b.append(' ').append(printable(r.name()));
         b.append(" (").append(TimeFormat.human(r.duration())).append(')');
         b.append(where(r.target(), r.machine()));
         List<String> extras = new ArrayList<>();
@@ -370,7 +370,7 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
             String suffix = (r.attempt() > 1 ? " (attempt " + r.attempt() + ")" : "")
                     + (r.rebooting() ? " (rebooting)" : "");
             int room = width - 1 - 2 - label.length() - 2 - time.length() - suffix.length() - 2;
-            block.add(fit("  " + label + "  " + shorten(r.test(), room) + suffix + "  " + dim(time)));
+            block.add(fit("  " + label + "  " + shorten(printable(r.test()), room) + suffix + "  " + dim(time)));
         }
         for (Provisioning p : provisioning.values()) {
             String label = pad(machineLabel(p.target(), p.slot()), nameWidth);
@@ -483,7 +483,34 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
     }
 
     private static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return s == null ? "" : printable(s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip());
+    }
+
+    /**
+     * {@code s} with control characters (C0, DEL, C1, line and paragraph separators) escaped, so that a test name or
+     * note can neither break the status area into extra lines nor send escape sequences to the terminal.
+     */
+    public static String printable(String s) {
+        if (s.codePoints().noneMatch(ConsoleReport::control)) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        s.codePoints().forEach(c -> {
+            if (c == '\n') {
+                b.append("\\n");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (control(c)) {
+                b.append(c < 0x100 ? String.format("\\x%02x", c) : String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
+    }
+
+    private static boolean control(int c) {
+        return c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c == 0x2028 || c == 0x2029;
     }
 
     private static String runningKey(String machine, String target, String test) {
