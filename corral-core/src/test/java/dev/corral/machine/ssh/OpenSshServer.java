@@ -163,6 +163,7 @@ final class OpenSshServer implements AutoCloseable {
     void start() throws IOException, InterruptedException {
         Files.createDirectories(Path.of("/run/sshd"));
         Path config = dir.resolve("sshd_config");
+        Path rootHome = dir.resolve("root-home");
         List<String> lines = new ArrayList<>(extraConfig); // first value wins in sshd_config
         lines.addAll(List.of(
                 "ListenAddress " + host + ":" + port,
@@ -179,7 +180,12 @@ final class OpenSshServer implements AutoCloseable {
                 "MaxStartups 100:30:200",
                 "LogLevel VERBOSE",
                 "Subsystem sftp internal-sftp",
+                // root's shell start-up files belong to the machine, not to the tests (on CI hosts root's
+                // ~/.bashrc runs pyenv, whose lock stalls concurrent sessions for a minute): an empty home instead
+                "Match User root",
+                "    SetEnv HOME=" + rootHome,
                 ""));
+        Files.createDirectories(rootHome);
         Files.writeString(config, String.join("\n", lines));
         List<String> argv = new ArrayList<>();
         if (netns != null) {
