@@ -81,7 +81,7 @@ class QemuRunTest {
         List<TestResult> victim = report.results().history("default", "/victim");
         assertThat(victim).hasSize(2);
         assertThat(victim.getFirst().outcome()).isEqualTo(Outcome.ERROR);
-        assertThat(victim.getFirst().notes()).anyMatch(n -> n.contains("machine lost"));
+        assertThat(victim.getFirst().notes()).anyMatch(n -> n.contains(" was lost: "));
         assertThat(victim.getLast().machine()).isNotEqualTo(victim.getFirst().machine());
         assertThat(new QemuCleanup().list(runId[0])).as("VMs or files left behind").isEmpty();
     }
