@@ -9,9 +9,10 @@ import java.util.List;
 import org.apiguardian.api.API;
 
 /**
- * An output stream that replaces secret values by {@value Secrets#MASK} while the bytes pass. It holds back at
- * most the longest secret's length minus one byte (a value may be split across writes), never the whole output:
- * those bytes reach the underlying stream on the next writes, on {@link #finish()} or on {@link #close()}.
+ * An output stream that replaces secret values by {@value Secrets#MASK} while the bytes pass. It holds back only
+ * a tail that may be the start of a secret split across writes (at most the longest secret's length minus one
+ * byte), never the whole output: those bytes reach the underlying stream on the next writes, on {@link #finish()}
+ * or on {@link #close()}.
  * {@link #flush()} passes only what cannot be the start of a secret.
  *
  * <p>Values are matched as UTF-8 bytes; where two values overlap, the one starting first wins, and among those
@@ -23,7 +24,6 @@ public final class MaskedOutput extends OutputStream {
 
     private final OutputStream out;
     private final List<byte[]> patterns;
-    private final int keep;
     private final boolean[] firstBytes = new boolean[256];
     private byte[] pending = new byte[256];
     private int size;
@@ -32,7 +32,6 @@ public final class MaskedOutput extends OutputStream {
     MaskedOutput(OutputStream out, Secrets secrets) {
         this.out = out;
         this.patterns = secrets.patterns();
-        this.keep = Math.max(0, secrets.longest() - 1);
         for (byte[] p : patterns) {
             firstBytes[p[0] & 0xff] = true;
         }
@@ -85,15 +84,21 @@ public final class MaskedOutput extends OutputStream {
     }
 
     /**
-     * Writes what is settled: everything before the last {@code keep} bytes, with secrets masked. A secret starting
-     * before that point lies wholly in the buffer, so it is found; one starting later waits for more bytes.
+     * Writes what is settled, with secrets masked: every byte up to the first position where the rest of the
+     * buffer could still grow into a secret (at most the longest secret's length minus one byte stays). With
+     * {@code all}, the output ends here: everything is written.
      */
     private void drain(boolean all) throws IOException {
-        int limit = all ? size : size - keep;
         int from = 0;
         int i = 0;
-        while (i < limit) {
-            int match = firstBytes[pending[i] & 0xff] ? matchAt(i) : 0;
+        while (i < size) {
+            int match = 0;
+            if (firstBytes[pending[i] & 0xff]) {
+                match = matchAt(i, all);
+                if (match < 0) {
+                    break;      // may be the start of a secret that has not fully arrived
+                }
+            }
             if (match > 0) {
                 out.write(pending, from, i - from);
                 out.write(MASK);
@@ -104,23 +109,30 @@ public final class MaskedOutput extends OutputStream {
                 i++;
             }
         }
-        // a match may have run past the limit: it consumed those bytes
-        int consumed = Math.max(i, from);
-        out.write(pending, from, consumed - from);
-        System.arraycopy(pending, consumed, pending, 0, size - consumed);
-        size -= consumed;
+        out.write(pending, from, i - from);
+        System.arraycopy(pending, i, pending, 0, size - i);
+        size -= i;
         if (size == 0 && pending.length > 1 << 16) {
             pending = new byte[256];
         }
     }
 
-    /** The length of the (longest) secret starting at {@code i}, or 0. */
-    private int matchAt(int i) {
+    /**
+     * The length of the longest secret starting at {@code i}; 0 for none; -1 when a secret may start there but
+     * has not fully arrived (never when {@code ending}).
+     */
+    private int matchAt(int i, boolean ending) {
+        int available = size - i;
+        int full = 0;
         for (byte[] p : patterns) {   // longest first
-            if (i + p.length <= size && Arrays.equals(pending, i, i + p.length, p, 0, p.length)) {
-                return p.length;
+            if (p.length <= available) {
+                if (full == 0 && Arrays.equals(pending, i, i + p.length, p, 0, p.length)) {
+                    full = p.length;
+                }
+            } else if (!ending && Arrays.equals(pending, i, size, p, 0, available)) {
+                return -1;
             }
         }
-        return 0;
+        return full;
     }
 }

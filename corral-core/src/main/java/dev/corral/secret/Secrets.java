@@ -65,7 +65,9 @@ public final class Secrets {
         List<String> sorted = new ArrayList<>(all);
         sorted.sort(Comparator.comparingInt(String::length).reversed());
         this.values = List.copyOf(sorted);
-        this.patterns = sorted.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toList();
+        List<byte[]> bytes = new ArrayList<>(sorted.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toList());
+        bytes.sort(Comparator.comparingInt((byte[] b) -> b.length).reversed());
+        this.patterns = List.copyOf(bytes);
     }
 
     /** No secrets: masking changes nothing. */
@@ -127,11 +129,7 @@ public final class Secrets {
         return values.isEmpty();
     }
 
-    /** The length of the longest value in UTF-8 bytes; 0 without secrets. */
-    int longest() {
-        return patterns.isEmpty() ? 0 : patterns.stream().mapToInt(p -> p.length).max().orElse(0);
-    }
-
+    /** The values as UTF-8 bytes, longest first. */
     List<byte[]> patterns() {
         return patterns;
     }
