@@ -130,10 +130,12 @@ public abstract class AbstractSecretsContract {
 
     /** The probe works: a process with the value among its arguments is found. */
     private void probeSeesAValueOnACommandLine(HostProbe probe) throws IOException, InterruptedException {
-        Process sleeper = new ProcessBuilder("sleep", "60", token).start();
+        Process sleeper = new ProcessBuilder("bash", "-c", "sleep 60; :", token).start();
         try {
-            probe.scan();
-            assertThat(probe.leaks).as("the probe's own check").anyMatch(l -> l.startsWith(sleeper.pid() + ":"));
+            org.awaitility.Awaitility.await("the probe's own check").atMost(Duration.ofMinutes(1)).until(() -> {
+                probe.scan();
+                return probe.leaks.stream().anyMatch(l -> l.startsWith(sleeper.pid() + ":"));
+            });
         } finally {
             sleeper.destroyForcibly().waitFor();
             probe.leaks.clear();
