@@ -135,7 +135,8 @@ final class RunCommand implements Callable<Integer> {
         }
         RunFile file = config != null ? RunFile.read(config) : null;
         Path treePath = tree != null ? tree : file != null && file.tree() != null ? file.tree() : Path.of(".");
-        Secrets secretValues = secrets(file);
+        List<TargetOptions> targets = targets(file);
+        Secrets secretValues = secrets(file, targets);
         Run.Builder run = Run.builder()
                 .secrets(secretValues)
                 .tree(treePath)
@@ -144,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
                 .maxAttempts(maxAttempts)
                 .policy(policy())
                 .warnings(w -> err.println("warning: " + Failures.oneLine(w)));
-        for (TargetOptions target : targets(file)) {
+        for (TargetOptions target : targets) {
             run.target(Provisioners.spec(target));
         }
         if (results != null) {
@@ -174,10 +175,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * The secrets of {@code --secret} and the run file's {@code secrets}; a name Corral's environment lacks is a
-     * one-line error.
+     * The secrets of {@code --secret} and the run file's {@code secrets}, plus the SSH passwords to mask; a name
+     * Corral's environment lacks is a one-line error.
      */
-    private Secrets secrets(RunFile file) {
+    private Secrets secrets(RunFile file, List<TargetOptions> targets) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String option : secrets) {
             int eq = option.indexOf('=');
@@ -205,7 +206,15 @@ final class RunCommand implements Callable<Integer> {
                 values.putIfAbsent(name, value);
             });
         }
-        return Secrets.of(values);
+        Secrets all = Secrets.of(values);
+        for (TargetOptions target : targets) {
+            String password = target.passwordEnv() == null ? null : System.getenv(target.passwordEnv());
+            if (password != null && password.length() >= Secrets.MIN_LENGTH) {
+                // SSH passwords are masked too (never given to tests); a missing one is reported with its target
+                all = all.withValue(target.passwordEnv(), password);
+            }
+        }
+        return all;
     }
 
     private Policy policy() {
