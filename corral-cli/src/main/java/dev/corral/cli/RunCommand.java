@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.corral.CorralException;
+import dev.corral.secret.Secrets;
 import dev.corral.report.console.ConsoleReport;
 import dev.corral.run.Run;
 import dev.corral.run.RunReport;
@@ -93,6 +94,11 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SelectionOptions select;
 
+    @Option(names = "--secret", paramLabel = "NAME[=VALUE]",
+            description = "Secret variable every test gets, masked as *** in logs, reports and collected files."
+                    + " NAME takes the value from Corral's environment; NAME=VALUE is visible in the process list.")
+    List<String> secrets = new ArrayList<>();
+
     @Option(names = "--config", paramLabel = "FILE", description = "Run file with several targets (YAML).")
     Path config;
 
@@ -129,14 +135,17 @@ final class RunCommand implements Callable<Integer> {
         }
         RunFile file = config != null ? RunFile.read(config) : null;
         Path treePath = tree != null ? tree : file != null && file.tree() != null ? file.tree() : Path.of(".");
+        List<TargetOptions> targets = targets(file);
+        Secrets secretValues = secrets(file, targets);
         Run.Builder run = Run.builder()
+                .secrets(secretValues)
                 .tree(treePath)
                 .selection(select.selection())
                 .rerunFailed(rerunFailed)
                 .maxAttempts(maxAttempts)
                 .policy(policy())
                 .warnings(w -> err.println("warning: " + Failures.oneLine(w)));
-        for (TargetOptions target : targets(file)) {
+        for (TargetOptions target : targets) {
             run.target(Provisioners.spec(target));
         }
         if (results != null) {
@@ -154,7 +163,58 @@ final class RunCommand implements Callable<Integer> {
             out.println("results: " + report.dir().path());
             out.flush();
             return report.interrupted() || guard.signalled() ? Failures.INTERRUPTED : report.exitCode().code();
+        } catch (CorralException e) {
+            if (!secretValues.occursIn(e.getMessage())) {
+                throw e;
+            }
+            // the message is printed to the user: never with a secret value in it
+            CorralException masked = new CorralException(secretValues.mask(e.getMessage()));
+            masked.setStackTrace(e.getStackTrace());
+            throw masked;
         }
+    }
+
+    /**
+     * The secrets of {@code --secret} and the run file's {@code secrets}, plus the SSH passwords to mask; a name
+     * Corral's environment lacks is a one-line error.
+     */
+    private Secrets secrets(RunFile file, List<TargetOptions> targets) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String option : secrets) {
+            int eq = option.indexOf('=');
+            if (eq == 0) {
+                throw new CorralException("invalid --secret '=...': the variable name is empty");
+            }
+            if (eq > 0) {
+                values.put(option.substring(0, eq), option.substring(eq + 1));
+                continue;
+            }
+            String value = System.getenv(option);
+            if (value == null) {
+                throw new CorralException("--secret " + option + ": Corral's environment has no variable " + option
+                        + " (export it, or pass --secret " + option + "=VALUE, visible in the process list)");
+            }
+            values.put(option, value);
+        }
+        if (file != null) {
+            file.secrets().forEach((name, at) -> {
+                String value = System.getenv(name);
+                if (value == null) {
+                    throw new CorralException(at + "secret " + name + ": Corral's environment has no variable "
+                            + name + " (export it before running)");
+                }
+                values.putIfAbsent(name, value);
+            });
+        }
+        Secrets all = Secrets.of(values);
+        for (TargetOptions target : targets) {
+            String password = target.passwordEnv() == null ? null : System.getenv(target.passwordEnv());
+            if (password != null && password.length() >= Secrets.MIN_LENGTH) {
+                // SSH passwords are masked too (never given to tests); a missing one is reported with its target
+                all = all.withValue(target.passwordEnv(), password);
+            }
+        }
+        return all;
     }
 
     private Policy policy() {

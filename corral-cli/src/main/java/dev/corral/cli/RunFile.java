@@ -30,6 +30,7 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  *
  * <pre>
  * tree: tests
+ * secrets: [REGISTRY_TOKEN]      # values from Corral's own environment, masked everywhere
  * targets:
  *   - name: debian
  *     how: podman
@@ -43,8 +44,9 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  *
  * @param tree    the tree, relative to the file's directory, or {@code null}
  * @param targets the targets, in order
+ * @param secrets names of secret variables, each mapped to where it is declared ({@code file:line: })
  */
-record RunFile(Path tree, List<TargetOptions> targets) {
+record RunFile(Path tree, List<TargetOptions> targets, Map<String, String> secrets) {
     /** Target names become directory names and report labels (as {@code schedule.Target} requires). */
     private static final Pattern TARGET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Set<String> TARGET_KEYS = Set.of("name", "how", "workers", "per-machine", "context", "image",
@@ -69,7 +71,7 @@ record RunFile(Path tree, List<TargetOptions> targets) {
             throw new CorralException(file + ": " + e.getMessage());
         }
         Reader r = new Reader(file);
-        Map<String, Node> top = r.mapping(root, Set.of("tree", "targets"));
+        Map<String, Node> top = r.mapping(root, Set.of("tree", "targets", "secrets"));
         Path base = file.toAbsolutePath().getParent();
         Path tree = top.containsKey("tree") ? base.resolve(r.string(top.get("tree"))) : null;
         if (!top.containsKey("targets")) {
@@ -97,7 +99,19 @@ record RunFile(Path tree, List<TargetOptions> targets) {
         if (targets.isEmpty()) {
             throw new CorralException(r.at(top.get("targets")) + "'targets' is empty");
         }
-        return new RunFile(tree, targets);
+        Map<String, String> secrets = new LinkedHashMap<>();
+        if (top.containsKey("secrets")) {
+            for (Node name : r.sequence(top.get("secrets"))) {
+                String secret = r.string(name);
+                if (secret == null || secret.isEmpty() || secret.contains("=")) {
+                    throw new CorralException(r.at(name) + "a secret is the name of an environment variable of"
+                            + " Corral's (its value is never written in the run file), got '"
+                            + (secret == null ? "" : secret.replaceAll("=.*", "=...")) + "'");
+                }
+                secrets.put(secret, r.at(name));
+            }
+        }
+        return new RunFile(tree, targets, secrets);
     }
 
     /** Typed reads with {@code file:line} errors. */

@@ -25,6 +25,9 @@ import dev.corral.machine.ConnectionException;
 import dev.corral.machine.ExecResult;
 import dev.corral.machine.Machine;
 import dev.corral.results.TestResult;
+import dev.corral.secret.MaskedOutput;
+import dev.corral.secret.SecretException;
+import dev.corral.secret.Secrets;
 import dev.corral.tmt.Framework;
 import dev.corral.tmt.TestCase;
 
@@ -54,6 +57,8 @@ final class Attempt {
     private final String relativeDir;
     private final Path localDir;
     private final String remoteDir;
+    /** The run's secrets plus the values of the test's and plan's variables with a secret name. */
+    private Secrets secrets;
 
     private Instant start;
     private Instant end;
@@ -78,6 +83,7 @@ final class Attempt {
         this.relativeDir = TestDirectory.relative(invocation.target(), test.name(), invocation.serialNumber(),
                 invocation.attempt());
         this.localDir = invocation.resultsDir().resolve(relativeDir);
+        this.secrets = invocation.secrets();
         String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.remoteDir = prepared.testsDir() + "/"
                 + TestDirectory.leaf(test.name(), invocation.serialNumber(), invocation.attempt()) + "-" + random;
@@ -131,7 +137,17 @@ final class Attempt {
         if (workingDirectory() == null) {
             return "test path '" + test.path() + "' leaves the test tree";
         }
-        for (Map.Entry<String, String> e : new TestEnvironment(invocation, remoteDir, 0, 0).variables().entrySet()) {
+        Map<String, String> variables = new TestEnvironment(invocation, remoteDir, 0, 0).variables();
+        try {
+            for (Map.Entry<String, String> e : variables.entrySet()) {
+                if (secrets.names().contains(e.getKey())) {
+                    secrets = secrets.withValue(e.getKey(), e.getValue());
+                }
+            }
+        } catch (SecretException e) {
+            return e.getMessage();
+        }
+        for (Map.Entry<String, String> e : variables.entrySet()) {
             String name = e.getKey();
             if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
                 return "invalid environment variable name '" + name.replace("\0", "\\0") + "'";
@@ -173,7 +189,8 @@ final class Attempt {
         }
         try {
             Files.createDirectory(stage.resolve("data"));
-            Files.writeString(stage.resolve("metadata.yaml"), MetadataFile.render(test, invocation.context()));
+            Files.writeString(stage.resolve("metadata.yaml"),
+                    secrets.mask(MetadataFile.render(test, invocation.context())));
             Path script = stage.resolve("test.sh");
             Files.writeString(script, inner.endsWith("\n") ? inner : inner + "\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -224,16 +241,27 @@ final class Attempt {
         } catch (IOException e) {
             throw new CorralException("cannot write " + output + ": " + e.getMessage(), e);
         }
+        MaskedOutput masked = secrets.masking(out);
         try (out) {
-            Command command = Command.builder("bash", prepared.wrapper(), testScript(), prepared.scriptsDir(),
+            Command.Builder builder = Command.builder("bash", prepared.wrapper(), testScript(), prepared.scriptsDir(),
                             test.tty() ? "tty" : "notty")
-                    .env(new TestEnvironment(invocation, remoteDir, reboots, restarts).variables())
                     .cwd(workingDirectory())
-                    .stdout(out)
-                    .mergeStderr()
-                    .build();
+                    .stdout(masked)
+                    .mergeStderr();
+            new TestEnvironment(invocation, remoteDir, reboots, restarts).variables().forEach((name, value) -> {
+                if (secrets.names().contains(name)) {
+                    builder.secretEnv(name, value);
+                } else {
+                    builder.env(name, value);
+                }
+            });
             log.debug("running {} (reboot {}, restart {}) in {}", test.name(), reboots, restarts, remoteDir);
-            ExecResult result = machine.connection().exec(command, deadline.min(test.duration()));
+            ExecResult result;
+            try {
+                result = machine.connection().exec(builder.build(), deadline.min(test.duration()));
+            } finally {
+                finish(masked);
+            }
             end = Instant.now();
             timedOut = result.timedOut();
             returnCode = timedOut ? TIMEOUT_EXIT_CODE : result.exitCode();
@@ -252,11 +280,22 @@ final class Attempt {
         }
     }
 
+    /** Writes what the masking stream held back (the end of the output). */
+    private void finish(MaskedOutput masked) {
+        try {
+            masked.finish();
+        } catch (java.io.IOException e) {
+            // OutputFile keeps its own first failure; the masking stream itself does not fail
+            log.debug("{}: finishing the output of {} failed: {}", machine.id(), test.name(), e.getMessage());
+        }
+    }
+
     /** Copies the test's directory from the machine ({@code data/}, beakerlib files, ...) next to the output. */
     private void collect() throws InterruptedException {
         try {
             machine.connection().download(remoteDir, localDir, Deadline.after(STEP_LIMIT));
             collected = true;
+            maskCollected();
             for (String link : CollectedLinks.removeEscaping(localDir)) {
                 String note = "removed a symbolic link that pointed outside the test's directory: " + link;
                 if (!notes.contains(note)) {
@@ -268,6 +307,21 @@ final class Attempt {
             String note = "collecting test data failed: " + e.getMessage();
             if (!notes.contains(note)) {
                 notes.add(note);
+            }
+        }
+    }
+
+    /** Masks secret values in every file collected from the machine; a failure makes the result an error. */
+    private void maskCollected() {
+        try {
+            int changed = secrets.maskTree(localDir);
+            if (changed > 0) {
+                log.debug("{}: masked secret values in {} collected file(s) of {}", machine.id(), changed, test.name());
+            }
+        } catch (java.io.IOException e) {
+            String problem = "masking secret values in collected files failed: " + secrets.mask(e.getMessage());
+            if (!problems.contains(problem)) {
+                problems.add(problem);
             }
         }
     }
@@ -290,7 +344,7 @@ final class Attempt {
         try {
             prepared.readPlanEnvironment(invocation.planEnvironment(), Deadline.after(STEP_LIMIT));
         } catch (CommandFailedException e) {
-            log.warn("{}: cannot read the plan environment file: {}", machine.id(), e.getMessage());
+            log.warn("{}: cannot read the plan environment file: {}", machine.id(), secrets.mask(e.getMessage()));
         }
     }
 
@@ -350,8 +404,8 @@ final class Attempt {
         List<TestResult> results = new ResultExtractor(snapshot()).extract();
         TestResult partial = results.stream().filter(r -> r.name().equals(test.name())).findFirst()
                 .orElse(results.getFirst());
-        return new MachineLostException("machine " + machine.id() + " lost while running " + test.name() + ": "
-                + message, cause, partial);
+        return new MachineLostException(secrets.mask("machine " + machine.id() + " lost while running " + test.name()
+                + ": " + message), cause, partial);
     }
 
     private ResultExtractor.Run snapshot() {
@@ -365,6 +419,7 @@ final class Attempt {
             extra.put("signal", signal);
         }
         return new ResultExtractor.Run(invocation, relativeDir, localDir, machine.id(), start, end, returnCode,
-                timedOut, List.copyOf(problems), List.copyOf(notes), isAbortRequested(), extra);
+                timedOut, problems.stream().map(secrets::mask).toList(), notes.stream().map(secrets::mask).toList(),
+                isAbortRequested(), extra);
     }
 }

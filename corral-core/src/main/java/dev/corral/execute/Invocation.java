@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.corral.RunId;
+import dev.corral.secret.Secrets;
 import dev.corral.tmt.TestCase;
 
 import org.apiguardian.api.API;
@@ -26,11 +27,13 @@ import org.apiguardian.api.API;
  * @param resultsDir      the local results directory; the attempt's files go below it
  * @param runId           the run's id ({@code TMT_TEST_ITERATION_ID} is {@code <runId>-<serial>}), or {@code null}
  * @param reboots         told about the machine's reboots for this test
+ * @param secrets         secret variables the test gets, and names whose values are masked in output, collected
+ *                        files and results
  */
 @API(status = API.Status.EXPERIMENTAL)
 public record Invocation(PreparedMachine machine, TestCase test, int serialNumber, int attempt, String target,
                          PlanEnvironment planEnvironment, Map<String, List<String>> context, Path resultsDir,
-                         RunId runId, RebootObserver reboots) {
+                         RunId runId, RebootObserver reboots, Secrets secrets) {
 
     public Invocation {
         Objects.requireNonNull(machine, "machine must not be null");
@@ -39,6 +42,7 @@ public record Invocation(PreparedMachine machine, TestCase test, int serialNumbe
         Objects.requireNonNull(planEnvironment, "planEnvironment must not be null");
         Objects.requireNonNull(resultsDir, "resultsDir must not be null");
         reboots = reboots == null ? RebootObserver.NONE : reboots;
+        secrets = secrets == null ? Secrets.none() : secrets;
         if (serialNumber < 1) {
             throw new IllegalArgumentException("serialNumber must be >= 1, was " + serialNumber);
         }
@@ -68,6 +72,7 @@ public record Invocation(PreparedMachine machine, TestCase test, int serialNumbe
         private final Map<String, List<String>> context = new LinkedHashMap<>();
         private RunId runId;
         private RebootObserver reboots;
+        private Secrets secrets = Secrets.none();
 
         private Builder(PreparedMachine machine, TestCase test, int serialNumber, Path resultsDir) {
             this.machine = machine;
@@ -112,9 +117,15 @@ public record Invocation(PreparedMachine machine, TestCase test, int serialNumbe
             return this;
         }
 
+        /** Secret variables and names (default: none). */
+        public Builder secrets(Secrets values) {
+            this.secrets = values;
+            return this;
+        }
+
         public Invocation build() {
             return new Invocation(machine, test, serialNumber, attempt, target, planEnvironment, context, resultsDir,
-                    runId, reboots);
+                    runId, reboots, secrets);
         }
     }
 }

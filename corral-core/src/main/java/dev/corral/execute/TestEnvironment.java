@@ -8,7 +8,8 @@ import dev.corral.tmt.TestCase;
 
 /**
  * The environment a test runs with, in tmt's order of precedence (later wins): the test's {@code environment},
- * the plan environment (plan environment file, then the plan's own variables), then the variables tmt itself sets
+ * the plan environment (plan environment file, then the plan's own variables), the run's secret variables, then
+ * the variables tmt itself sets
  * ({@code TMT_*}, reboot and restart counters, beakerlib's variables for beakerlib tests). The machine's own
  * environment is below all of them.
  */
@@ -34,6 +35,7 @@ final class TestEnvironment {
         String data = invocationDir + "/data";
         Map<String, String> env = new LinkedHashMap<>(test.environment());
         env.putAll(invocation.planEnvironment().variables());
+        env.putAll(invocation.secrets().variables());
 
         env.put("TMT_VERSION", TMT_VERSION);
         env.put("TMT_TREE", machine.treeDir());

@@ -15,7 +15,10 @@ import org.apiguardian.api.API;
  * {@code timeout}). A reboot requested with {@code tmt-reboot} reboots the machine and runs the test again when
  * the machine can reboot; restarts follow {@code restart-on-exit-code}. The outcome is read as tmt reads it (exit
  * code, {@code tmt-report-result}, beakerlib's {@code TestResults}, custom results) and the test's {@code result}
- * key is applied.
+ * key is applied. Secret variables ({@link Invocation#secrets()}) reach the test like the others, but off every
+ * command line; their values, and those of the test's and plan's variables with a secret name, are masked as
+ * {@code ***} in {@code output.txt} while it streams, in the collected files, in {@code metadata.yaml} and in the
+ * results' notes.
  *
  * <p>Only the machine's {@link dev.corral.machine.Connection} is used on the machine, so the invoker works the same
  * on every kind of machine. Stateless and thread-safe: one invoker serves a whole run; several tests may run on

@@ -34,6 +34,9 @@ import dev.corral.schedule.Policy;
 import dev.corral.schedule.ProvisioningFailedException;
 import dev.corral.schedule.RunListener;
 import dev.corral.schedule.Target;
+import dev.corral.secret.ActiveSecrets;
+import dev.corral.secret.SecretException;
+import dev.corral.secret.Secrets;
 import dev.corral.tmt.DiscoveredTest;
 import dev.corral.tmt.DiscoveryException;
 import dev.corral.tmt.DiscoveryResult;
@@ -81,6 +84,7 @@ public final class Run {
     private final int maxAttempts;
     private final Consumer<String> warnings;
     private final Cleanup cleanup;
+    private final Secrets secrets;
 
     private Run(Builder b) {
         this.tree = b.tree;
@@ -96,6 +100,7 @@ public final class Run {
         this.maxAttempts = b.maxAttempts;
         this.warnings = b.warnings;
         this.cleanup = b.cleanup != null ? b.cleanup : Cleanup.standard();
+        this.secrets = b.secrets;
     }
 
     /** A new builder. */
@@ -108,6 +113,8 @@ public final class Run {
      *
      * @return the report; when interrupted, the report of what ran (the thread's interrupt flag is set again)
      * @throws DiscoveryException           for a broken tree, plan, test or selector; nothing was created
+     * @throws SecretException              when a plan's or test's variable declared secret has a value too short
+     *                                      to mask; nothing was created
      * @throws ProvisioningFailedException  when a target got no machine (reports were written first)
      * @throws InterruptedException         when interrupted during discovery; nothing was created
      */
@@ -118,6 +125,7 @@ public final class Run {
             warnings.accept(w);
         };
         Map<TargetSpec, List<DiscoveryResult>> discovered = discover(warn);
+        Secrets masked = secretsOf(discovered);
 
         RunResults earlier = resume != null ? RunResults.read(ResultsDir.open(resume)) : null;
         Map<String, Set<String>> rerun = rerunOf != null ? failedTests(RunResults.read(ResultsDir.open(rerunOf))) : null;
@@ -133,17 +141,19 @@ public final class Run {
         }
         ProvisionContext context = new ProvisionContext(runId, dir.path().resolve("machines"));
         RunRegistry.Registration live = cleanup.registry().register(runId);
+        ActiveSecrets.Activation logs = ActiveSecrets.activate(masked);
         try {
             reapDeadRuns(dir.path().toAbsolutePath().getParent(), runId);
-            return execute(dir, runId, context, discovered, earlier, rerun, seen);
+            return execute(dir, runId, context, discovered, earlier, rerun, seen, masked);
         } finally {
+            logs.close();
             live.close();
         }
     }
 
     private RunReport execute(ResultsDir dir, RunId runId, ProvisionContext context,
                               Map<TargetSpec, List<DiscoveryResult>> discovered, RunResults earlier,
-                              Map<String, Set<String>> rerun, List<String> seen) {
+                              Map<String, Set<String>> rerun, List<String> seen, Secrets masked) {
 
         List<Target> scheduled = new ArrayList<>();
         Map<String, TmtRunner.PlanRun> plans = new HashMap<>();
@@ -182,7 +192,7 @@ public final class Run {
                 dir.writeRunInfo(info.ended(RunInfo.Status.FINISHED));
                 return new RunReport(dir, Reports.writeAll(dir), false, seen);
             }
-            return dispatch(dir, info, scheduled, plans, runId, seen);
+            return dispatch(dir, info, scheduled, plans, runId, seen, masked);
         } finally {
             provisioners.forEach(Provisioner::close);
         }
@@ -224,16 +234,19 @@ public final class Run {
     }
 
     private RunReport dispatch(ResultsDir dir, RunInfo info, List<Target> scheduled,
-                               Map<String, TmtRunner.PlanRun> plans, RunId runId, List<String> seen) {
+                               Map<String, TmtRunner.PlanRun> plans, RunId runId, List<String> seen,
+                               Secrets masked) {
         boolean interrupted = false;
         ProvisioningFailedException failed = null;
+        MaskedResults masking = new MaskedResults(masked);
         try (Journal journal = dir.openJournal(); MachineEventLog machines = MachineEventLog.open(dir)) {
-            List<RunListener> all = new ArrayList<>(listeners);
-            all.add(machines);
+            List<RunListener> all = new ArrayList<>();
+            listeners.forEach(l -> all.add(masking.listener(l)));
+            all.add(masking.listener(machines));
             RunListener listener = RunListener.all(all);
             Dispatcher.Builder dispatcher = Dispatcher.builder()
-                    .runner(new TmtRunner(plans, dir.path(), runId, listener))
-                    .sink(journal::append)
+                    .runner(new TmtRunner(plans, dir.path(), runId, listener, masked))
+                    .sink(r -> journal.append(masking.mask(r)))
                     .policy(policy)
                     .rerunFailed(rerunFailed)
                     .maxAttempts(maxAttempts);
@@ -280,6 +293,38 @@ public final class Run {
             found.put(spec, TreeDiscovery.discover(fmf, tree, spec.context(), selection, warn, deadline));
         }
         return found;
+    }
+
+    /**
+     * The run's secrets plus the values that plans and tests give to variables declared secret.
+     *
+     * @throws SecretException when such a value is too short to mask
+     */
+    private Secrets secretsOf(Map<TargetSpec, List<DiscoveryResult>> discovered) {
+        Secrets all = secrets;
+        for (List<DiscoveryResult> plans : discovered.values()) {
+            for (DiscoveryResult plan : plans) {
+                all = withDeclared(all, plan.plan().environment(), "plan " + plan.plan().name());
+                for (DiscoveredTest test : plan.tests()) {
+                    all = withDeclared(all, test.test().environment(), "test " + test.name());
+                }
+            }
+        }
+        return all;
+    }
+
+    private static Secrets withDeclared(Secrets secrets, Map<String, String> environment, String where) {
+        Secrets all = secrets;
+        for (Map.Entry<String, String> e : environment.entrySet()) {
+            if (all.names().contains(e.getKey())) {
+                try {
+                    all = all.withValue(e.getKey(), e.getValue());
+                } catch (SecretException bad) {
+                    throw new SecretException(where + ": " + bad.getMessage());
+                }
+            }
+        }
+        return all;
     }
 
     /** Tests of this target to run: all ({@code null}), those without a final result, or those that failed. */
@@ -347,8 +392,20 @@ public final class Run {
         private int maxAttempts = 2;
         private Consumer<String> warnings = w -> { };
         private Cleanup cleanup;
+        private Secrets secrets = Secrets.none();
 
         private Builder() {
+        }
+
+        /**
+         * Secret variables every test gets (like plan variables, they win over the test's and plan's own) and
+         * names whose values in a test's or plan's {@code environment} are secret. Their values are masked as
+         * {@code ***} in output files, collected files, the journal, reports, listener events and log messages;
+         * default: none.
+         */
+        public Builder secrets(Secrets values) {
+            this.secrets = Objects.requireNonNull(values, "secrets must not be null");
+            return this;
         }
 
         /**

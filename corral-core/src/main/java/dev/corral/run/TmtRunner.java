@@ -8,6 +8,7 @@ import java.util.Objects;
 import dev.corral.Deadline;
 import dev.corral.RunId;
 import dev.corral.execute.Invocation;
+import dev.corral.execute.MachineLostException;
 import dev.corral.execute.PlanEnvironment;
 import dev.corral.execute.PreparedMachine;
 import dev.corral.execute.RebootObserver;
@@ -18,6 +19,7 @@ import dev.corral.schedule.MachineSession;
 import dev.corral.schedule.RunListener;
 import dev.corral.schedule.ScheduledTest;
 import dev.corral.schedule.TestRunner;
+import dev.corral.secret.Secrets;
 
 /**
  * The scheduler's seam to the tmt executor: prepares each machine once (tree copy, helper scripts) and runs each
@@ -29,6 +31,8 @@ final class TmtRunner implements TestRunner {
     private final RunId runId;
     private final TestInvoker invoker = new TestInvoker();
     private final RunListener listener;
+    private final Secrets secrets;
+    private final MaskedResults masked;
 
     /** The tree and plan environment of one scheduler target. */
     record PlanRun(Path tree, PlanEnvironment environment) {
@@ -38,7 +42,9 @@ final class TmtRunner implements TestRunner {
         }
     }
 
-    TmtRunner(Map<String, PlanRun> plans, Path resultsDir, RunId runId, RunListener listener) {
+    TmtRunner(Map<String, PlanRun> plans, Path resultsDir, RunId runId, RunListener listener, Secrets secrets) {
+        this.secrets = secrets;
+        this.masked = new MaskedResults(secrets);
         this.listener = listener;
         this.plans = Map.copyOf(plans);
         this.resultsDir = resultsDir;
@@ -82,6 +88,7 @@ final class TmtRunner implements TestRunner {
                     .planEnvironment(plan.environment())
                     .context(test.context())
                     .runId(runId)
+                    .secrets(secrets)
                     .reboots(new RebootObserver() {
                         @Override
                         public void rebooting() {
@@ -94,7 +101,11 @@ final class TmtRunner implements TestRunner {
                         }
                     })
                     .build();
-            return invoker.invoke(invocation, deadline).main();
+            try {
+                return masked.mask(invoker.invoke(invocation, deadline).main());
+            } catch (MachineLostException e) {
+                throw new MachineLostException(secrets.mask(e.getMessage()), e.getCause(), masked.mask(e.result()));
+            }
         }
 
         @Override
