@@ -1,5 +1,6 @@
 package dev.corral.machine.local;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -37,6 +38,8 @@ final class ProcessReaper {
 
     private static final Path PROC = Path.of("/proc");
     private static final int MAX_ROUNDS = 200;
+    /** Room for a whole {@code /proc/<pid>/stat} line (comm is at most 64 bytes, 52 numeric fields). */
+    private static final int STAT_BUFFER = 2048;
 
     private ProcessReaper() {
     }
@@ -202,16 +205,61 @@ final class ProcessReaper {
 
     /** {session, process group, start time} of a live process, {@code null} when gone or a zombie. */
     private static long[] sessionAndGroup(Path procEntry) {
-        String stat = readStat(procEntry);
-        if (stat == null) {
+        // read and parsed without Strings: this runs for every process on the host after every command
+        byte[] stat = new byte[STAT_BUFFER];
+        int length = readStat(procEntry, stat);
+        if (length <= 0) {
             return null;
         }
         // pid (comm) state ppid pgrp session ...; comm may hold spaces and parentheses
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        if (fields.length < 20 || fields[0].equals("Z") || fields[0].equals("X")) {
+        int close = length - 1;
+        while (close >= 0 && stat[close] != ')') {
+            close--;
+        }
+        int at = close + 2;
+        if (close < 0 || at >= length) {
             return null;
         }
-        return new long[] {Long.parseLong(fields[3]), Long.parseLong(fields[2]), Long.parseLong(fields[19])};
+        byte state = stat[at];
+        if (state == 'Z' || state == 'X') {
+            return null;
+        }
+        long[] ids = new long[3];
+        // fields after the comm, from 0: state, ppid, pgrp (2), session (3), ..., starttime (19)
+        int field = 0;
+        int i = at;
+        while (i < length && field <= 19) {
+            int end = i;
+            while (end < length && stat[end] != ' ' && stat[end] != '\n') {
+                end++;
+            }
+            if (field == 2 || field == 3 || field == 19) {
+                long value = parseLong(stat, i, end);
+                if (value < 0) {
+                    return null;
+                }
+                ids[field == 2 ? 1 : field == 3 ? 0 : 2] = value;
+            }
+            field++;
+            i = end + 1;
+        }
+        return field > 19 ? ids : null;
+    }
+
+    /** A non-negative decimal number, or -1. */
+    private static long parseLong(byte[] bytes, int from, int to) {
+        if (from >= to) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = bytes[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
     }
 
     /** When a process started, in clock ticks since boot; -1 when it is gone. */
@@ -224,11 +272,19 @@ final class ProcessReaper {
         return sessionAndGroup(PROC.resolve(Long.toString(pid))) == null;
     }
 
-    private static String readStat(Path procEntry) {
-        try {
-            return Files.readString(procEntry.resolve("stat"), StandardCharsets.ISO_8859_1);
+    /** Reads {@code /proc/<pid>/stat} into {@code buffer} in one read; its length, or -1 when unreadable. */
+    private static int readStat(Path procEntry, byte[] buffer) {
+        try (FileInputStream in = new FileInputStream(procEntry.resolve("stat").toString())) {
+            int length = 0;
+            int n;
+            // the kernel hands the whole line to the first read; no read for the end of the file after its newline
+            while (length < buffer.length && (length == 0 || buffer[length - 1] != '\n')
+                    && (n = in.read(buffer, length, buffer.length - length)) > 0) {
+                length += n;
+            }
+            return length;
         } catch (IOException | RuntimeException e) {
-            return null;
+            return -1;
         }
     }
 
