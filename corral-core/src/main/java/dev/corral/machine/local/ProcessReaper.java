@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -38,6 +41,12 @@ final class ProcessReaper {
 
     private static final Path PROC = Path.of("/proc");
     private static final int MAX_ROUNDS = 200;
+    /**
+     * Processes seen by earlier scans, by pid: reading {@code /proc/<pid>/stat} of every process after every
+     * command is the costliest part of a short command's end, and a process older than a command is skipped
+     * after one {@code stat} of its entry.
+     */
+    private static final Map<Long, Seen> SEEN = new ConcurrentHashMap<>();
     /** Room for a whole {@code /proc/<pid>/stat} line (comm is at most 64 bytes, 52 numeric fields). */
     private static final int STAT_BUFFER = 2048;
 
@@ -182,6 +191,7 @@ final class ProcessReaper {
     /** Processes of the command's session or process group, or carrying its token. */
     private static Set<Long> scan(long session, long notBefore, byte[] needle) {
         Set<Long> found = new HashSet<>();
+        Set<Long> listed = new HashSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -189,18 +199,51 @@ final class ProcessReaper {
                     continue;
                 }
                 long pid = Long.parseLong(name);
+                listed.add(pid);
+                Object identity = identity(entry);
+                Seen seen = SEEN.get(pid);
+                if (seen != null && identity != null && seen.identity().equals(identity)
+                        && seen.startTicks() < notBefore) {
+                    // the same process as in an earlier scan, older than the command: cannot belong to it
+                    continue;
+                }
                 long[] ids = sessionAndGroup(entry);
-                if (ids == null || ids[2] < notBefore) {
+                if (ids == null) {
+                    SEEN.remove(pid);
+                    continue;
+                }
+                if (identity != null) {
+                    SEEN.put(pid, new Seen(identity, ids[2]));
+                }
+                if (ids[2] < notBefore) {
                     continue;
                 }
                 if (ids[0] == session || ids[1] == session || environContains(entry, needle)) {
                     found.add(pid);
                 }
             }
+            // forget processes that are gone (a concurrent scan's newer entries may go too: only a cache miss)
+            SEEN.keySet().retainAll(listed);
         } catch (IOException e) {
             // /proc is always there on Linux; without it only the descendants are found
         }
         return found;
+    }
+
+    /**
+     * The identity of a process's {@code /proc} entry (its inode: a process that reuses a pid gets a new one), or
+     * {@code null} when gone.
+     */
+    private static Object identity(Path procEntry) {
+        try {
+            return Files.readAttributes(procEntry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A process seen by a scan: the identity of its {@code /proc} entry and when it started. */
+    private record Seen(Object identity, long startTicks) {
     }
 
     /** {session, process group, start time} of a live process, {@code null} when gone or a zombie. */
