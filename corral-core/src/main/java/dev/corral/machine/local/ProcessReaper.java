@@ -1,10 +1,13 @@
 package dev.corral.machine.local;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -37,6 +41,14 @@ final class ProcessReaper {
 
     private static final Path PROC = Path.of("/proc");
     private static final int MAX_ROUNDS = 200;
+    /**
+     * Processes seen by earlier scans, by pid: reading {@code /proc/<pid>/stat} of every process after every
+     * command is the costliest part of a short command's end, and a process older than a command is skipped
+     * after one {@code stat} of its entry.
+     */
+    private static final Map<Long, Seen> SEEN = new ConcurrentHashMap<>();
+    /** Room for a whole {@code /proc/<pid>/stat} line (comm is at most 64 bytes, 52 numeric fields). */
+    private static final int STAT_BUFFER = 2048;
 
     private ProcessReaper() {
     }
@@ -179,6 +191,7 @@ final class ProcessReaper {
     /** Processes of the command's session or process group, or carrying its token. */
     private static Set<Long> scan(long session, long notBefore, byte[] needle) {
         Set<Long> found = new HashSet<>();
+        Set<Long> listed = new HashSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -186,32 +199,110 @@ final class ProcessReaper {
                     continue;
                 }
                 long pid = Long.parseLong(name);
+                listed.add(pid);
+                Object identity = identity(entry);
+                Seen seen = SEEN.get(pid);
+                if (seen != null && identity != null && seen.identity().equals(identity)
+                        && seen.startTicks() < notBefore) {
+                    // the same process as in an earlier scan, older than the command: cannot belong to it
+                    continue;
+                }
                 long[] ids = sessionAndGroup(entry);
-                if (ids == null || ids[2] < notBefore) {
+                if (ids == null) {
+                    SEEN.remove(pid);
+                    continue;
+                }
+                if (identity != null) {
+                    SEEN.put(pid, new Seen(identity, ids[2]));
+                }
+                if (ids[2] < notBefore) {
                     continue;
                 }
                 if (ids[0] == session || ids[1] == session || environContains(entry, needle)) {
                     found.add(pid);
                 }
             }
+            // forget processes that are gone (a concurrent scan's newer entries may go too: only a cache miss)
+            SEEN.keySet().retainAll(listed);
         } catch (IOException e) {
             // /proc is always there on Linux; without it only the descendants are found
         }
         return found;
     }
 
+    /**
+     * The identity of a process's {@code /proc} entry (its inode: a process that reuses a pid gets a new one), or
+     * {@code null} when gone.
+     */
+    private static Object identity(Path procEntry) {
+        try {
+            return Files.readAttributes(procEntry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A process seen by a scan: the identity of its {@code /proc} entry and when it started. */
+    private record Seen(Object identity, long startTicks) {
+    }
+
     /** {session, process group, start time} of a live process, {@code null} when gone or a zombie. */
     private static long[] sessionAndGroup(Path procEntry) {
-        String stat = readStat(procEntry);
-        if (stat == null) {
+        // read and parsed without Strings: this runs for every process on the host after every command
+        byte[] stat = new byte[STAT_BUFFER];
+        int length = readStat(procEntry, stat);
+        if (length <= 0) {
             return null;
         }
         // pid (comm) state ppid pgrp session ...; comm may hold spaces and parentheses
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        if (fields.length < 20 || fields[0].equals("Z") || fields[0].equals("X")) {
+        int close = length - 1;
+        while (close >= 0 && stat[close] != ')') {
+            close--;
+        }
+        int at = close + 2;
+        if (close < 0 || at >= length) {
             return null;
         }
-        return new long[] {Long.parseLong(fields[3]), Long.parseLong(fields[2]), Long.parseLong(fields[19])};
+        byte state = stat[at];
+        if (state == 'Z' || state == 'X') {
+            return null;
+        }
+        long[] ids = new long[3];
+        // fields after the comm, from 0: state, ppid, pgrp (2), session (3), ..., starttime (19)
+        int field = 0;
+        int i = at;
+        while (i < length && field <= 19) {
+            int end = i;
+            while (end < length && stat[end] != ' ' && stat[end] != '\n') {
+                end++;
+            }
+            if (field == 2 || field == 3 || field == 19) {
+                long value = parseLong(stat, i, end);
+                if (value < 0) {
+                    return null;
+                }
+                ids[field == 2 ? 1 : field == 3 ? 0 : 2] = value;
+            }
+            field++;
+            i = end + 1;
+        }
+        return field > 19 ? ids : null;
+    }
+
+    /** A non-negative decimal number, or -1. */
+    private static long parseLong(byte[] bytes, int from, int to) {
+        if (from >= to) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = bytes[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
     }
 
     /** When a process started, in clock ticks since boot; -1 when it is gone. */
@@ -224,11 +315,19 @@ final class ProcessReaper {
         return sessionAndGroup(PROC.resolve(Long.toString(pid))) == null;
     }
 
-    private static String readStat(Path procEntry) {
-        try {
-            return Files.readString(procEntry.resolve("stat"), StandardCharsets.ISO_8859_1);
+    /** Reads {@code /proc/<pid>/stat} into {@code buffer} in one read; its length, or -1 when unreadable. */
+    private static int readStat(Path procEntry, byte[] buffer) {
+        try (FileInputStream in = new FileInputStream(procEntry.resolve("stat").toString())) {
+            int length = 0;
+            int n;
+            // the kernel hands the whole line to the first read; no read for the end of the file after its newline
+            while (length < buffer.length && (length == 0 || buffer[length - 1] != '\n')
+                    && (n = in.read(buffer, length, buffer.length - length)) > 0) {
+                length += n;
+            }
+            return length;
         } catch (IOException | RuntimeException e) {
-            return null;
+            return -1;
         }
     }
 
