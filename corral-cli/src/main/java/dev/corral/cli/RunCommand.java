@@ -7,9 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.corral.CorralException;
+import dev.corral.results.ResultsDir;
+import dev.corral.results.RunCommandLine;
 import dev.corral.secret.Secrets;
 import dev.corral.report.console.ConsoleReport;
 import dev.corral.run.Run;
@@ -133,6 +136,12 @@ final class RunCommand implements Callable<Integer> {
         if (rerunFailed < 0) {
             throw new CorralException("invalid --rerun-failed " + rerunFailed + ": must not be negative");
         }
+        if (resume != null && tree == null && config == null) {
+            Optional<RunCommandLine> recorded = ResultsDir.open(resume).readCommandLine();
+            if (recorded.isPresent()) {
+                return resumeAsStarted(recorded.get());
+            }
+        }
         RunFile file = config != null ? RunFile.read(config) : null;
         Path treePath = tree != null ? tree : file != null && file.tree() != null ? file.tree() : Path.of(".");
         List<TargetOptions> targets = targets(file);
@@ -156,6 +165,8 @@ final class RunCommand implements Callable<Integer> {
         }
         if (resume != null) {
             run.resume(resume);
+        } else {
+            run.commandLine(new RunCommandLine(Path.of("").toAbsolutePath(), recordable(secretValues)));
         }
         try (ConsoleReport console = ConsoleReport.builder().out(out).build();
              SignalGuard guard = SignalGuard.install(WIND_DOWN)) {
@@ -172,6 +183,51 @@ final class RunCommand implements Callable<Integer> {
             masked.setStackTrace(e.getStackTrace());
             throw masked;
         }
+    }
+
+    /**
+     * {@code --resume DIR} alone: the run's recorded command line again (paths resolved where it was given), minus
+     * its results directory and rerun source, continuing DIR.
+     */
+    private Integer resumeAsStarted(RunCommandLine recorded) throws InterruptedException {
+        RunCommand again = new RunCommand();
+        picocli.CommandLine parser = new picocli.CommandLine(again);
+        parser.setOut(spec.commandLine().getOut());
+        parser.setErr(spec.commandLine().getErr());
+        try {
+            parser.parseArgs(recorded.args().toArray(String[]::new));
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new CorralException(resume.resolve("command.json") + ": the recorded command line no longer parses: "
+                    + e.getMessage() + " (give the tree and the targets again with --resume)");
+        }
+        Path base = recorded.directory();
+        again.tree = again.tree == null ? base : base.resolve(again.tree);
+        again.config = again.config == null ? null : base.resolve(again.config);
+        again.hosts = again.hosts == null ? null : base.resolve(again.hosts);
+        again.key = again.key == null ? null : base.resolve(again.key);
+        again.results = null;
+        again.rerun = null;
+        again.resume = resume;
+        return again.call();
+    }
+
+    /** This command's arguments as given, without secret values (a {@code --secret NAME=VALUE} keeps the name). */
+    private List<String> recordable(Secrets secretValues) {
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int start = all.indexOf("run") + 1;
+        List<String> args = new ArrayList<>();
+        boolean secretNext = false;
+        for (String arg : all.subList(start, all.size())) {
+            if (secretNext) {
+                arg = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            } else if (arg.startsWith("--secret=")) {
+                String rest = arg.substring("--secret=".length());
+                arg = "--secret=" + (rest.contains("=") ? rest.substring(0, rest.indexOf('=')) : rest);
+            }
+            secretNext = arg.equals("--secret");
+            args.add(secretValues.mask(arg));
+        }
+        return args;
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.corral.results.TestResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /** {@code corral run} end to end on local machines: exit codes, results directory, reruns, resume, signals. */
@@ -131,8 +132,48 @@ class RunCommandTest {
         assertThat(dir.resolve("results.yaml")).isRegularFile();
         assertThat(dir.resolve("junit.xml")).isRegularFile();
         assertThat(Files.readString(dir.resolve("run.json"))).contains("\"interrupted\"");
-        assertThat(ProcessHandle.allProcesses().anyMatch(p -> p.info().arguments().map(a -> List.of(a).contains("600"))
-                .orElse(false))).as("sleep 600 left running").isFalse();
+        assertThat(sleepingTests()).as("sleep 600 left running").isEmpty();
+    }
+
+    @Test
+    void resumeAfterKillNineKeepsFinishedTestsAndRunsTheRest() throws Exception {
+        Path mark = tmp.resolve("slow-ran-once");
+        TreeFixture t = new TreeFixture(tmp.resolve("resumable")).write("main.fmf", "/a:\n  test: echo a\n/b:\n  test: echo b\n"
+                + "/slow:\n  test: test -e " + mark + " || { touch " + mark + "; echo started; sleep 600; }\n"
+                + "/later:\n  test: echo later\n");
+        Path dir = tmp.resolve("killed");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process corral = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", t.root().toString(), "--workers", "1", "--results", dir.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("tests"))
+                    && Files.walk(dir.resolve("tests")).anyMatch(p -> p.endsWith("output.txt") && contains(p, "started")));
+            corral.destroyForcibly(); // kill -9: no wind-down, the test's sleep is orphaned
+            assertThat(corral.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            corral.destroyForcibly();
+        }
+        List<TestResult> before = results(dir).attempts();
+        assertThat(before).extracting(TestResult::name).isNotEmpty().doesNotContain("/slow");
+
+        Cli resumed = Cli.run("run", "--resume", dir.toString());
+        assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
+        RunResults after = results(dir);
+        assertThat(after.finals()).extracting(TestResult::name, TestResult::outcome).containsExactlyInAnyOrder(
+                tuple("/a", Outcome.PASS), tuple("/b", Outcome.PASS),
+                tuple("/slow", Outcome.PASS), tuple("/later", Outcome.PASS));
+        assertThat(after.attempts()).as("finished tests are kept, not run again").hasSize(4).containsAll(before);
+        assertThat(dir.resolve("results.yaml")).isRegularFile();
+        assertThat(sleepingTests()).as("the killed run's sleep 600 was reaped").isEmpty();
+    }
+
+    /** The {@code sleep 600} processes of these tests' trees still running on this host. */
+    private static List<ProcessHandle> sleepingTests() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/sleep")).orElse(false)
+                        && p.info().arguments().map(a -> List.of(a).equals(List.of("600"))).orElse(false))
+                .toList();
     }
 
     private static boolean contains(Path file, String text) {

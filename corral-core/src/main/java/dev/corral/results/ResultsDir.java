@@ -21,6 +21,7 @@ import org.apiguardian.api.API;
  * The results directory of one run and its layout:
  * <pre>
  * DIR/run.json            {@link RunInfo}: id, start/end, targets, context, version, status
+ * DIR/command.json        the {@link RunCommandLine} that started the run, when known
  * DIR/results.jsonl       the {@link Journal}
  * DIR/results.yaml        tmt format (regenerated from the journal)
  * DIR/junit.xml           JUnit XML (regenerated from the journal)
@@ -156,6 +157,45 @@ public final class ResultsDir {
     /** {@code run.json}. */
     public Path runJson() {
         return path.resolve("run.json");
+    }
+
+    /** Writes {@code command.json}, atomically. */
+    public void writeCommandLine(RunCommandLine command) {
+        Objects.requireNonNull(command, "command must not be null");
+        var json = ResultJson.MAPPER.createObjectNode();
+        json.put("directory", command.directory().toString());
+        var args = json.putArray("args");
+        command.args().forEach(args::add);
+        AtomicFile.write(path.resolve("command.json"), out -> {
+            ResultJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, json);
+            out.write('\n');
+        });
+    }
+
+    /**
+     * Reads {@code command.json}.
+     *
+     * @return the command line, or empty when the run did not record one (started from the Java API)
+     * @throws ResultsException naming the file when it is unreadable or invalid
+     */
+    public java.util.Optional<RunCommandLine> readCommandLine() {
+        Path file = path.resolve("command.json");
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            var json = ResultJson.MAPPER.readTree(file.toFile());
+            var args = json.get("args");
+            var directory = json.get("directory");
+            if (args == null || !args.isArray() || directory == null || !directory.isString()) {
+                throw new ResultsException(file + ": expected {\"directory\": \"...\", \"args\": [...]}");
+            }
+            List<String> list = new ArrayList<>();
+            args.forEach(a -> list.add(a.asString()));
+            return java.util.Optional.of(new RunCommandLine(Path.of(directory.asString()), list));
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new ResultsException(file + ": " + e.getOriginalMessage(), e);
+        }
     }
 
     /** {@code results.jsonl}, the journal. */

@@ -23,6 +23,7 @@ import dev.corral.machine.ProvisionContext;
 import dev.corral.machine.Provisioner;
 import dev.corral.report.Reports;
 import dev.corral.report.timeline.MachineEventLog;
+import dev.corral.results.RunCommandLine;
 import dev.corral.results.Journal;
 import dev.corral.results.Outcome;
 import dev.corral.results.ResultsDir;
@@ -85,6 +86,7 @@ public final class Run {
     private final Consumer<String> warnings;
     private final Cleanup cleanup;
     private final Secrets secrets;
+    private final RunCommandLine commandLine;
 
     private Run(Builder b) {
         this.tree = b.tree;
@@ -94,6 +96,7 @@ public final class Run {
         this.resultsDir = b.resultsDir;
         this.rerunOf = b.rerunOf;
         this.resume = b.resume;
+        this.commandLine = b.commandLine;
         this.listeners = List.copyOf(b.listeners);
         this.policy = b.policy;
         this.rerunFailed = b.rerunFailed;
@@ -135,9 +138,13 @@ public final class Run {
         if (resume != null) {
             dir = ResultsDir.open(resume);
             runId = dir.readRunInfo().id();
+            reapEarlierIncarnation(dir, runId);
         } else {
             runId = RunId.generate();
             dir = resultsDir != null ? ResultsDir.at(resultsDir) : ResultsDir.create(resultsRoot, runId);
+            if (commandLine != null) {
+                dir.writeCommandLine(commandLine);
+            }
         }
         ProvisionContext context = new ProvisionContext(runId, dir.path().resolve("machines"));
         RunRegistry.Registration live = cleanup.registry().register(runId);
@@ -196,6 +203,19 @@ public final class Run {
         } finally {
             provisioners.forEach(Provisioner::close);
         }
+    }
+
+    /**
+     * Before resuming: refuses when the run is still alive in another process, else removes what its killed
+     * process left behind (containers, VMs, test processes), which carry the same run id as the resumed run.
+     */
+    private void reapEarlierIncarnation(ResultsDir dir, RunId runId) throws InterruptedException {
+        if (cleanup.registry().isLive(runId)) {
+            throw new CorralException("cannot resume " + dir.path() + ": run " + runId + " is still running");
+        }
+        Cleanup.Report report = cleanup.runs(List.of(runId), false, Deadline.after(Duration.ofMinutes(2)));
+        report.removed().forEach(r -> warnings.accept("removed leftover of the interrupted run: " + r));
+        report.failed().forEach(f -> warnings.accept("could not clean up after the interrupted run: " + f));
     }
 
     /**
@@ -393,6 +413,7 @@ public final class Run {
         private Consumer<String> warnings = w -> { };
         private Cleanup cleanup;
         private Secrets secrets = Secrets.none();
+        private RunCommandLine commandLine;
 
         private Builder() {
         }
@@ -456,6 +477,15 @@ public final class Run {
         /** Continues an interrupted run in its own directory: tests with a final result are kept, the rest run. */
         public Builder resume(Path interruptedResults) {
             this.resume = interruptedResults;
+            return this;
+        }
+
+        /**
+         * Records how the run was started in its results directory ({@code command.json}), for tools that resume
+         * it; never pass secret values in it. Not recorded when resuming.
+         */
+        public Builder commandLine(RunCommandLine command) {
+            this.commandLine = command;
             return this;
         }
 
