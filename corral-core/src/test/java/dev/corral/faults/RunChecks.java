@@ -24,9 +24,10 @@ import dev.corral.results.TestResult;
 
 /**
  * What every fault scenario asserts after the run: each test accounted for exactly once, attempts consistent,
- * and nothing of the run left on the host (containers, processes, registry lock, temp directories).
+ * and nothing of the run left on the host (containers, processes, registry lock, temp directories). Public for
+ * the command-line fault tests of {@code corral-cli}.
  */
-final class RunChecks {
+public final class RunChecks {
     private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
     private static final List<String> RUN_TEMP_PREFIXES = List.of("corral-scripts-", "corral-test-");
 
@@ -37,7 +38,7 @@ final class RunChecks {
     }
 
     /** Takes note of the temp directories that exist before the run. */
-    static RunChecks before() {
+    public static RunChecks before() {
         return new RunChecks(runTempDirs());
     }
 
@@ -47,7 +48,7 @@ final class RunChecks {
      *
      * @return the attempts per test name
      */
-    static Map<String, List<TestResult>> accountedOnce(RunResults results, List<String> names) {
+    public static Map<String, List<TestResult>> accountedOnce(RunResults results, List<String> names) {
         assertThat(results.finals()).extracting(TestResult::name).as("final results")
                 .containsExactlyInAnyOrderElementsOf(names);
         Map<String, List<TestResult>> attempts = new TreeMap<>();
@@ -65,7 +66,7 @@ final class RunChecks {
     }
 
     /** Waits (generously) until nothing of the run is left on this host, then asserts it. */
-    void assertNoLeaks(RunId run) {
+    public void assertNoLeaks(RunId run) {
         await("leftovers of run " + run.value()).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> {
                     assertThat(containers(run)).as("containers labelled with the run").isEmpty();
@@ -78,7 +79,7 @@ final class RunChecks {
     }
 
     /** Names of podman containers labelled with the run (none when podman is not installed). */
-    static List<String> containers(RunId run) throws InterruptedException {
+    public static List<String> containers(RunId run) throws InterruptedException {
         if (!Files.isExecutable(Path.of("/usr/bin/podman"))) {
             return List.of();
         }
@@ -87,7 +88,7 @@ final class RunChecks {
     }
 
     /** Processes whose command line or environment contains the run id (its token), as "pid: command line". */
-    static List<String> processes(RunId run) {
+    public static List<String> processes(RunId run) {
         List<String> found = new ArrayList<>();
         byte[] id = run.value().getBytes(StandardCharsets.UTF_8);
         long self = ProcessHandle.current().pid();
@@ -137,7 +138,7 @@ final class RunChecks {
     }
 
     /** Runs a host command, fails on a non-zero exit, returns its non-blank output lines. */
-    static List<String> lines(List<String> argv) throws InterruptedException {
+    public static List<String> lines(List<String> argv) throws InterruptedException {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
