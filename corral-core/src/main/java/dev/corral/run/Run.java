@@ -120,6 +120,9 @@ public final class Run {
      *                                      to mask; nothing was created
      * @throws ProvisioningFailedException  when a target got no machine (reports were written first)
      * @throws InterruptedException         when interrupted during discovery; nothing was created
+     * @throws dev.corral.results.ResultsException when a result cannot be recorded (e.g. no space left on the
+     *                                     results disk): the run stops, {@code run.json} says interrupted and the
+     *                                     journal keeps every result recorded before
      */
     public RunReport execute() throws InterruptedException {
         List<String> seen = new ArrayList<>();
@@ -259,6 +262,7 @@ public final class Run {
         boolean interrupted = false;
         ProvisioningFailedException failed = null;
         MaskedResults masking = new MaskedResults(masked);
+        RuntimeException broken = null;
         try (Journal journal = dir.openJournal(); MachineEventLog machines = MachineEventLog.open(dir)) {
             List<RunListener> all = new ArrayList<>();
             listeners.forEach(l -> all.add(masking.listener(l)));
@@ -283,10 +287,22 @@ public final class Run {
                 failed = e;
                 interrupted = e.outcome() != null && e.outcome().interrupted();
             }
+        } catch (RuntimeException e) {
+            // e.g. the journal cannot be written (disk full): the run stopped before every test had its result
+            broken = e;
+            throw e;
         } finally {
             // reports are written even when the run was interrupted: clear the flag for the file work, set it again
             interrupted |= Thread.interrupted();
-            dir.writeRunInfo(info.ended(interrupted ? RunInfo.Status.INTERRUPTED : RunInfo.Status.FINISHED));
+            boolean unfinished = interrupted || broken != null;
+            try {
+                dir.writeRunInfo(info.ended(unfinished ? RunInfo.Status.INTERRUPTED : RunInfo.Status.FINISHED));
+            } catch (RuntimeException e) {
+                if (broken == null) {
+                    throw e;
+                }
+                broken.addSuppressed(e); // the first failure (often the same full disk) is the one to report
+            }
         }
         RunResults results = Reports.writeAll(dir);
         if (interrupted) {

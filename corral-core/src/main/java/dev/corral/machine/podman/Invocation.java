@@ -202,16 +202,19 @@ final class Invocation {
         boolean interrupted = Thread.interrupted();
         try {
             Long group = awaitGroup(process, pgid);
+            boolean delivered = false;
             if (group != null) {
                 PodmanCli.Result r = cli.runToEnd(PodmanCli.CLEANUP_LIMIT,
                         List.of("exec", container, "sh", "-c", ExecWrapper.KILL, "corral-kill", group.toString(), token));
-                if (!r.ok()) {
+                delivered = r.ok();
+                if (!delivered) {
                     log.debug("killing process group {} in {} failed: {}", group, container, r.message());
                 }
             } else if (process.isAlive()) {
                 log.warn("the command in {} never reported its process group; killing only the podman client", container);
             }
-            if (!waitQuietly(process, EXIT_WAIT)) {
+            // a kill that did not reach the container (paused, stopped, gone) will not end the client: no waiting
+            if (delivered && !waitQuietly(process, EXIT_WAIT)) {
                 log.debug("podman exec client still alive {} after the kill; destroying it", EXIT_WAIT);
             }
             PodmanCli.killAndReap(process);

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
+import dev.corral.machine.ConnectionException;
 import dev.corral.machine.ExecResult;
 
 /**
@@ -80,6 +81,15 @@ final class TarTransfer {
         try {
             r.orThrow(what);
             sink.finish();
+        } catch (ConnectionException e) {
+            throw e;
+        } catch (CorralException e) {
+            if (!connection.isOpen()) {
+                // the session died as the command ended: what arrived is incomplete, and the machine is lost
+                throw new ConnectionException("lost the SSH connection to " + connection.target().address()
+                        + " during " + what + ": " + e.getMessage(), e);
+            }
+            throw e;
         } finally {
             sink.abort();
         }

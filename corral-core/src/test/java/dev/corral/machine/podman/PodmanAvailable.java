@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Runs podman tests where podman works. On a developer's machine without a working podman they are skipped
  * with a visible reason; under {@code CI=true} they always run, so a missing podman fails them.
  */
-final class PodmanAvailable implements ExecutionCondition {
+public final class PodmanAvailable implements ExecutionCondition {
     private static volatile String problem;
     private static volatile boolean checked;
 
@@ -30,7 +30,7 @@ final class PodmanAvailable implements ExecutionCondition {
     }
 
     /** Why podman cannot be used, or {@code null} when it can. */
-    static synchronized String problem() {
+    public static synchronized String problem() {
         if (!checked) {
             problem = probe();
             checked = true;

@@ -8,7 +8,7 @@ import java.util.HexFormat;
  * test can cut the link ({@link #linkDown()}) under a live SSH session. {@link #close()} kills every process in the
  * namespace and deletes it (which also deletes the veth pair); a shutdown hook does the same if the JVM dies.
  */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String name;
@@ -50,7 +50,7 @@ final class Netns implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
@@ -63,11 +63,11 @@ final class Netns implements AutoCloseable {
     }
 
     /** Cuts the link: packets to and from the namespace are lost, nobody is told. */
-    void linkDown() {
+    public void linkDown() {
         Host.run("ip", "link", "set", hostSide, "down");
     }
 
-    void linkUp() {
+    public void linkUp() {
         Host.run("ip", "link", "set", hostSide, "up");
     }
 

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * the test). {@link #close()} kills sshd with every session and command it started, deletes the namespace and
  * the temp files, also when the test failed.
  */
-final class OpenSshServer implements AutoCloseable {
+public final class OpenSshServer implements AutoCloseable {
     static final String PASSPHRASE = "correct horse battery staple";
     private static final String SSHD = "/usr/sbin/sshd";
 
@@ -74,7 +74,7 @@ final class OpenSshServer implements AutoCloseable {
     }
 
     /** An sshd on port 22 of a fresh network namespace reached over a veth pair whose link tests can cut. */
-    static OpenSshServer inNamespace() throws IOException, InterruptedException {
+    public static OpenSshServer inNamespace() throws IOException, InterruptedException {
         Host.require(SshTools.TOOLS);
         Path dir = Files.createTempDirectory("corral-sshd-");
         Netns netns = null;
@@ -101,7 +101,7 @@ final class OpenSshServer implements AutoCloseable {
         return port;
     }
 
-    Netns netns() {
+    public Netns netns() {
         return netns;
     }
 
@@ -135,7 +135,7 @@ final class OpenSshServer implements AutoCloseable {
     }
 
     /** Logging in as root with the ed25519 key, host key pinned. */
-    SshTarget target() throws IOException {
+    public SshTarget target() throws IOException {
         return target(ed25519Key());
     }
 
