@@ -232,7 +232,7 @@ public final class Run {
             all.add(machines);
             RunListener listener = RunListener.all(all);
             Dispatcher.Builder dispatcher = Dispatcher.builder()
-                    .runner(new TmtRunner(plans, dir.path(), runId, listener))
+                    .runner(new TmtRunner(plans, dir.path(), runId, listener, journal::append))
                     .sink(journal::append)
                     .policy(policy)
                     .rerunFailed(rerunFailed)

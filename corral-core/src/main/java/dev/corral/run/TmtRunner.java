@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import dev.corral.Deadline;
 import dev.corral.RunId;
 import dev.corral.execute.Invocation;
+import dev.corral.execute.InvocationResult;
 import dev.corral.execute.PlanEnvironment;
 import dev.corral.execute.PreparedMachine;
 import dev.corral.execute.RebootObserver;
@@ -29,6 +31,7 @@ final class TmtRunner implements TestRunner {
     private final RunId runId;
     private final TestInvoker invoker = new TestInvoker();
     private final RunListener listener;
+    private final Consumer<TestResult> partials;
 
     /** The tree and plan environment of one scheduler target. */
     record PlanRun(Path tree, PlanEnvironment environment) {
@@ -38,8 +41,14 @@ final class TmtRunner implements TestRunner {
         }
     }
 
-    TmtRunner(Map<String, PlanRun> plans, Path resultsDir, RunId runId, RunListener listener) {
+    /**
+     * @param partials receives the results of an attempt other than the test's own ({@code result: custom} and
+     *                 {@code result: restraint} entries), before the scheduler gets the test's own; thread-safe
+     */
+    TmtRunner(Map<String, PlanRun> plans, Path resultsDir, RunId runId, RunListener listener,
+              Consumer<TestResult> partials) {
         this.listener = listener;
+        this.partials = partials;
         this.plans = Map.copyOf(plans);
         this.resultsDir = resultsDir;
         this.runId = runId;
@@ -94,7 +103,11 @@ final class TmtRunner implements TestRunner {
                         }
                     })
                     .build();
-            return invoker.invoke(invocation, deadline).main();
+            InvocationResult result = invoker.invoke(invocation, deadline);
+            // the scheduler decides on the test's own result; the other entries are results of their own, as in tmt
+            TestResult main = result.main();
+            result.results().stream().filter(r -> r != main).forEach(partials);
+            return main;
         }
 
         @Override
