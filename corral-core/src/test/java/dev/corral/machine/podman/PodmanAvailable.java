@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Runs podman tests where podman works. On a developer's machine without a working podman they are skipped
  * with a visible reason; under {@code CI=true} they always run, so a missing podman fails them.
  */
-final class PodmanAvailable implements ExecutionCondition {
+public final class PodmanAvailable implements ExecutionCondition {
     private static volatile String problem;
     private static volatile boolean checked;
 

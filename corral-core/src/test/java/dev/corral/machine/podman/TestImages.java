@@ -23,14 +23,14 @@ import java.util.concurrent.TimeUnit;
  *       {@code build-container-image.sh --name IMAGE [--systemd]}.</li>
  * </ul>
  */
-final class TestImages {
+public final class TestImages {
     private static final long BUILD_MINUTES = 30;
 
     private TestImages() {
     }
 
     /** The plain image, built if missing. */
-    static String plain() {
+    public static String plain() {
         return ensure(setting("CORRAL_TEST_IMAGE", "localhost/corral-test:debian-12"), false);
     }
 

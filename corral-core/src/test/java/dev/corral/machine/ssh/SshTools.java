@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * a missing tool fails them instead of skipping them; on a developer machine without the tools they are skipped
  * with a visible reason.
  */
-final class SshTools implements ExecutionCondition {
+public final class SshTools implements ExecutionCondition {
     static final List<String> TOOLS = List.of("/usr/sbin/sshd", "/usr/bin/ssh-keygen", "/usr/sbin/ip", "/usr/bin/tar");
 
     @Override
