@@ -95,5 +95,5 @@ total=$(printf '%s\n' "${times[@]}" | median)
 per=$(awk -v t="$total" -v n="$n" 'BEGIN {printf "%.1f", 1000 * t / n}')
 printf '%d trivial tests, 1 SSH host (loopback sshd, /bin/sh login), --workers 1: %.2f s total (median of %d), %s ms per test;' \
   "$n" "$total" "$rounds" "$per"
-printf ' tmt ~%d ms per test over SSH: %.1fx less time (target 20x)\n' "$tmt_per_test_ms" \
-  "$(awk -v p="$per" -v t="$tmt_per_test_ms" 'BEGIN {print t / p}')"
+printf ' tmt ~%d ms per test over SSH: %.1fx less time (target 20x); load average %s\n' "$tmt_per_test_ms" \
+  "$(awk -v p="$per" -v t="$tmt_per_test_ms" 'BEGIN {print t / p}')" "$(cut -d' ' -f1-3 /proc/loadavg)"
