@@ -73,12 +73,15 @@ tree="$work/tree"; mkdir -p "$tree/.fmf"; echo 1 > "$tree/.fmf/version"
 
 corral --version >/dev/null   # builds the jar when it is stale, outside the measurement
 times=()
+cpus=()
 for ((r = 1; r <= rounds; r++)); do
   results="$work/results-$r"
   s=$(now)
   set +e
-  corral run "$tree" --how connect --guest 127.0.0.1 --port "$port" --user "$user" --key "$work/user_ed25519" \
-    --insecure-host-key --workers 1 --results "$results" >"$work/run-$r.log" 2>&1
+  TIMEFORMAT='%U %S'
+  { time corral run "$tree" --how connect --guest 127.0.0.1 --port "$port" --user "$user" \
+    --key "$work/user_ed25519" --insecure-host-key --workers 1 --results "$results" >"$work/run-$r.log" 2>&1; } \
+    2>"$work/time-$r"
   rc=$?
   set -e
   e=$(now)
@@ -89,11 +92,17 @@ for ((r = 1; r <= rounds; r++)); do
   [ "$ran" = "$n" ] || { echo "error: $ran results for $n tests" >&2; exit 1; }
   t=$(minus "$e" "$s")
   times+=("$t")
-  printf 'round %d: %.2f s\n' "$r" "$t"
+  c=$(awk '{printf "%.3f", $1 + $2}' "$work/time-$r")
+  cpus+=("$c")
+  printf 'round %d: %.2f s wall, %.2f s CPU of the corral process (user+sys)\n' "$r" "$t" "$c"
 done
 total=$(printf '%s\n' "${times[@]}" | median)
+cpu=$(printf '%s\n' "${cpus[@]}" | median)
 per=$(awk -v t="$total" -v n="$n" 'BEGIN {printf "%.1f", 1000 * t / n}')
 printf '%d trivial tests, 1 SSH host (loopback sshd, /bin/sh login), --workers 1: %.2f s total (median of %d), %s ms per test;' \
   "$n" "$total" "$rounds" "$per"
 printf ' tmt ~%d ms per test over SSH: %.1fx less time (target 20x)\n' "$tmt_per_test_ms" \
   "$(awk -v p="$per" -v t="$tmt_per_test_ms" 'BEGIN {print t / p}')"
+printf 'corral process CPU (user+sys, median): %.2f s, %.1f ms per test (sshd and the sessions not counted);' \
+  "$cpu" "$(awk -v c="$cpu" -v n="$n" 'BEGIN {print 1000 * c / n}')"
+printf ' load average %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"

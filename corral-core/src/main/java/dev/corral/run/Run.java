@@ -269,7 +269,7 @@ public final class Run {
             all.add(masking.listener(machines));
             RunListener listener = RunListener.all(all);
             Dispatcher.Builder dispatcher = Dispatcher.builder()
-                    .runner(new TmtRunner(plans, dir.path(), runId, listener, masked))
+                    .runner(new TmtRunner(plans, dir.path(), runId, listener, masked, r -> journal.append(masking.mask(r))))
                     .sink(r -> journal.append(masking.mask(r)))
                     .policy(policy)
                     .rerunFailed(rerunFailed)
@@ -367,7 +367,18 @@ public final class Run {
     private static Set<String> selected(String target, DiscoveryResult plan, RunResults earlier,
                                         Map<String, Set<String>> rerun) {
         if (rerun != null) {
-            return rerun.getOrDefault(target, Set.of());
+            // a failed result of a custom or restraint entry (<test>/<entry>) reruns its test
+            Set<String> names = new HashSet<>();
+            plan.tests().forEach(t -> names.add(t.name()));
+            Set<String> tests = new HashSet<>();
+            for (String failed : rerun.getOrDefault(target, Set.of())) {
+                String test = failed;
+                while (!names.contains(test) && test.lastIndexOf('/') > 0) {
+                    test = test.substring(0, test.lastIndexOf('/'));
+                }
+                tests.add(names.contains(test) ? test : failed);
+            }
+            return tests;
         }
         if (earlier != null) {
             Set<String> left = new HashSet<>();

@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import dev.corral.Deadline;
 import dev.corral.RunId;
 import dev.corral.execute.Invocation;
+import dev.corral.execute.InvocationResult;
 import dev.corral.execute.MachineLostException;
 import dev.corral.execute.PlanEnvironment;
 import dev.corral.execute.PreparedMachine;
@@ -33,6 +35,7 @@ final class TmtRunner implements TestRunner {
     private final RunListener listener;
     private final Secrets secrets;
     private final MaskedResults masked;
+    private final Consumer<TestResult> partials;
 
     /** The tree and plan environment of one scheduler target. */
     record PlanRun(Path tree, PlanEnvironment environment) {
@@ -42,10 +45,16 @@ final class TmtRunner implements TestRunner {
         }
     }
 
-    TmtRunner(Map<String, PlanRun> plans, Path resultsDir, RunId runId, RunListener listener, Secrets secrets) {
+    /**
+     * @param partials receives the results of an attempt other than the test's own ({@code result: custom} and
+     *                 {@code result: restraint} entries), before the scheduler gets the test's own; thread-safe
+     */
+    TmtRunner(Map<String, PlanRun> plans, Path resultsDir, RunId runId, RunListener listener, Secrets secrets,
+              Consumer<TestResult> partials) {
         this.secrets = secrets;
         this.masked = new MaskedResults(secrets);
         this.listener = listener;
+        this.partials = partials;
         this.plans = Map.copyOf(plans);
         this.resultsDir = resultsDir;
         this.runId = runId;
@@ -101,11 +110,16 @@ final class TmtRunner implements TestRunner {
                         }
                     })
                     .build();
+            InvocationResult result;
             try {
-                return masked.mask(invoker.invoke(invocation, deadline).main());
+                result = invoker.invoke(invocation, deadline);
             } catch (MachineLostException e) {
                 throw new MachineLostException(secrets.mask(e.getMessage()), e.getCause(), masked.mask(e.result()));
             }
+            // the scheduler decides on the test's own result; the other entries are results of their own, as in tmt
+            TestResult main = result.main();
+            result.results().stream().filter(r -> r != main).map(masked::mask).forEach(partials);
+            return masked.mask(main);
         }
 
         @Override

@@ -12,7 +12,7 @@ import java.util.List;
  * processes killed by pid first). Key logins work (the account is not locked); a login shell other than root's
  * keeps tests independent of root's shell start-up files, which may be slow on a developer machine.
  */
-final class LoginUser implements AutoCloseable {
+public final class LoginUser implements AutoCloseable {
     private final String name;
     private final Path home;
 
@@ -22,7 +22,7 @@ final class LoginUser implements AutoCloseable {
     }
 
     /** A new user with the given login shell and an empty home directory of its own. */
-    static LoginUser create(String shell) throws IOException {
+    public static LoginUser create(String shell) throws IOException {
         byte[] r = new byte[4];
         new SecureRandom().nextBytes(r);
         String name = "corral" + HexFormat.of().formatHex(r);
@@ -44,7 +44,7 @@ final class LoginUser implements AutoCloseable {
         return user;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
@@ -53,7 +53,7 @@ final class LoginUser implements AutoCloseable {
     }
 
     /** The user's processes on this host (sessions, commands and what they left behind). */
-    List<ProcessHandle> processes() {
+    public List<ProcessHandle> processes() {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().user().map(name::equals).orElse(false))
                 .toList();

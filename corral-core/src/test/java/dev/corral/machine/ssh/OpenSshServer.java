@@ -49,7 +49,7 @@ public final class OpenSshServer implements AutoCloseable {
     }
 
     /** An sshd on a free port of 127.0.0.1, with extra sshd_config lines. */
-    static OpenSshServer onLoopback(boolean passwords, String... extraConfig) throws IOException, InterruptedException {
+    public static OpenSshServer onLoopback(boolean passwords, String... extraConfig) throws IOException, InterruptedException {
         Host.require(SshTools.TOOLS);
         Path dir = Files.createTempDirectory("corral-sshd-");
         OpenSshServer server = null;
@@ -140,7 +140,7 @@ public final class OpenSshServer implements AutoCloseable {
     }
 
     /** Logging in as the user with the ed25519 key, host key pinned. */
-    SshTarget target(LoginUser user) throws IOException {
+    public SshTarget target(LoginUser user) throws IOException {
         return SshTarget.builder(host).port(port).user(user.name()).key(ed25519Key())
                 .hostKeys(HostKeyPolicy.pinned(hostKey("ed25519"), hostKey("rsa"))).build();
     }
