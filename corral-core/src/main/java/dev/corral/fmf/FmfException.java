@@ -67,26 +67,4 @@ public final class FmfException extends CorralException {
         String name = file.toString().replace('\\', '/');
         return oneLine(line > 0 ? name + ":" + line + ": " + reason : name + ": " + reason);
     }
-
-    /** The message on one line: control characters of quoted values (newlines, ESC, NUL) are escaped. */
-    private static String oneLine(String message) {
-        if (message == null || message.codePoints().noneMatch(FmfException::control)) {
-            return message;
-        }
-        StringBuilder b = new StringBuilder(message.length() + 8);
-        message.codePoints().forEach(c -> {
-            if (c == '\n') {
-                b.append("\\n");
-            } else if (control(c)) {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
-    }
-
-    private static boolean control(int c) {
-        return c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c == 0x2028 || c == 0x2029;
-    }
 }

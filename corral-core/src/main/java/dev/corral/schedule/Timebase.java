@@ -3,6 +3,7 @@ package dev.corral.schedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
 
 import org.apiguardian.api.API;
 
@@ -29,14 +30,39 @@ public interface Timebase {
     /** Blocks the calling task for {@code duration}; interruptible. */
     void sleep(Duration duration) throws InterruptedException;
 
-    /** Starts a task on a new (virtual) thread and returns the thread, so that it can be interrupted. */
-    Thread start(String name, Runnable task);
+    /**
+     * Starts a task on a new (virtual) thread and returns the thread, so that it can be interrupted. By default a
+     * new virtual thread.
+     */
+    default Thread start(String name, Runnable task) {
+        return Thread.ofVirtual().name(name).start(task);
+    }
 
-    /** A new unbounded queue of reports from tasks to the coordinating thread. */
-    <E> Mailbox<E> mailbox();
+    /** A new unbounded queue of reports from tasks to the coordinating thread; by default a blocking queue. */
+    default <E> Mailbox<E> mailbox() {
+        LinkedBlockingQueue<E> queue = new LinkedBlockingQueue<>();
+        return new Mailbox<>() {
+            @Override
+            public void post(E item) {
+                queue.add(item);
+            }
 
-    /** Runs the coordinating loop of a run on the calling thread and returns its value. */
-    <T> T coordinate(Callable<T> loop) throws Exception;
+            @Override
+            public E take() throws InterruptedException {
+                return queue.take();
+            }
+
+            @Override
+            public E poll() {
+                return queue.poll();
+            }
+        };
+    }
+
+    /** Runs the coordinating loop of a run on the calling thread and returns its value; by default just calls it. */
+    default <T> T coordinate(Callable<T> loop) throws Exception {
+        return loop.call();
+    }
 
     /** Reports from tasks to the coordinator; {@link #post} is thread-safe, one thread takes. */
     interface Mailbox<E> {

@@ -1,6 +1,5 @@
 package dev.corral.machine.local;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import dev.corral.CorralException;
 import dev.corral.Deadline;
 import dev.corral.machine.Signals;
+import dev.corral.machine.BoundedCapture;
+import dev.corral.machine.OutputPump;
 import dev.corral.machine.Command;
 import dev.corral.machine.CommandFailedException;
 import dev.corral.machine.Connection;
@@ -110,8 +111,8 @@ final class LocalConnection implements Connection {
     private ExecResult await(Command command, Deadline deadline, Running run, byte[] stdin, long startNanos)
             throws InterruptedException {
         Process process = run.process;
-        Capture stdoutCapture = command.stdout() == null ? new Capture() : null;
-        Capture stderrCapture = command.stderr() == null && !command.mergeStderr() ? new Capture() : null;
+        BoundedCapture stdoutCapture = command.stdout() == null ? new BoundedCapture() : null;
+        BoundedCapture stderrCapture = command.stderr() == null && !command.mergeStderr() ? new BoundedCapture() : null;
         List<Thread> pumps = new ArrayList<>(3);
         pumps.add(pump(process.getInputStream(), command.stdout() != null ? command.stdout() : stdoutCapture));
         if (!command.mergeStderr()) {
@@ -168,29 +169,7 @@ final class LocalConnection implements Connection {
     }
 
     private Thread pump(InputStream from, OutputStream to) {
-        return Thread.ofVirtual().name("pump").start(() -> {
-            byte[] buffer = new byte[64 * 1024];
-            boolean sinkOk = true;
-            try (from) {
-                int n;
-                while ((n = from.read(buffer)) >= 0) {
-                    if (sinkOk) {
-                        try {
-                            to.write(buffer, 0, n);
-                        } catch (IOException | RuntimeException e) {
-                            // the sink's owner sees its own failure; keep draining so the command never blocks
-                            sinkOk = false;
-                            log.debug("output sink failed, discarding the rest: {}", e.toString());
-                        }
-                    }
-                }
-                if (sinkOk) {
-                    to.flush();
-                }
-            } catch (IOException e) {
-                log.debug("reading command output failed: {}", e.toString());
-            }
-        });
+        return Thread.ofVirtual().name("pump").start(() -> OutputPump.copy(from, to, log));
     }
 
     private static void feed(OutputStream stdin, byte[] bytes) {
@@ -314,30 +293,6 @@ final class LocalConnection implements Connection {
             this.process = process;
             this.startTicks = startTicks;
             this.token = token;
-        }
-    }
-
-    /** Captured output, capped at {@link Command#CAPTURE_LIMIT} bytes; the rest is counted and dropped. */
-    private static final class Capture extends OutputStream {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        @Override
-        public synchronized void write(int b) {
-            if (bytes.size() < Command.CAPTURE_LIMIT) {
-                bytes.write(b);
-            }
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            int room = Command.CAPTURE_LIMIT - bytes.size();
-            if (room > 0) {
-                bytes.write(b, off, Math.min(room, len));
-            }
-        }
-
-        synchronized String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 }

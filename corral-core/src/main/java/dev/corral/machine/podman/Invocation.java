@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.corral.Deadline;
 import dev.corral.machine.ConnectionException;
+import dev.corral.machine.OutputPump;
 
 import org.slf4j.Logger;
 
@@ -111,7 +112,7 @@ final class Invocation {
         Thread out = Thread.ofVirtual().name("podman-stdout-" + process.pid())
                 .start(() -> readStdout(process.getInputStream(), pgid, request.stdout(), log));
         Thread err = Thread.ofVirtual().name("podman-stderr-" + process.pid())
-                .start(() -> copy(process.getErrorStream(), request.stderr(), log));
+                .start(() -> OutputPump.copy(process.getErrorStream(), request.stderr(), log));
 
         boolean exited;
         try {
@@ -165,31 +166,6 @@ final class Invocation {
             log.debug("reading command output failed: {}", e.toString());
         } finally {
             pgid.completeExceptionally(new IOException("no output"));
-        }
-    }
-
-    /** Copies {@code from} to {@code to}; a failing sink is dropped and the rest discarded so the command never blocks. */
-    static void copy(InputStream from, OutputStream to, Logger log) {
-        byte[] buffer = new byte[64 * 1024];
-        boolean sinkOk = true;
-        try (from) {
-            int n;
-            while ((n = from.read(buffer)) >= 0) {
-                if (sinkOk) {
-                    try {
-                        to.write(buffer, 0, n);
-                    } catch (IOException | RuntimeException e) {
-                        // the sink's owner sees its own failure; keep draining
-                        sinkOk = false;
-                        log.debug("output sink failed, discarding the rest: {}", e.toString());
-                    }
-                }
-            }
-            if (sinkOk) {
-                to.flush();
-            }
-        } catch (IOException e) {
-            log.debug("reading command output failed: {}", e.toString());
         }
     }
 

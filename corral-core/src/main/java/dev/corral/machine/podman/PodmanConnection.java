@@ -1,5 +1,6 @@
 package dev.corral.machine.podman;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.util.Set;
 
 import dev.corral.Deadline;
 import dev.corral.machine.Signals;
+import dev.corral.machine.BoundedCapture;
+import dev.corral.machine.OutputPump;
 import dev.corral.machine.Command;
 import dev.corral.machine.Connection;
 import dev.corral.machine.ConnectionException;
@@ -81,12 +84,12 @@ public final class PodmanConnection implements Connection {
 
     @Override
     public ExecResult exec(Command command, Deadline deadline) throws InterruptedException {
-        Capture stdoutCapture = command.stdout() == null ? new Capture() : null;
-        Capture stderrCapture = command.stderr() == null && !command.mergeStderr() ? new Capture() : null;
+        BoundedCapture stdoutCapture = command.stdout() == null ? new BoundedCapture() : null;
+        BoundedCapture stderrCapture = command.stderr() == null && !command.mergeStderr() ? new BoundedCapture() : null;
         OutputStream stdout = command.stdout() != null ? command.stdout() : stdoutCapture;
         OutputStream stderr;
         if (command.mergeStderr()) {
-            stdout = Capture.shared(stdout);
+            stdout = shared(stdout);
             stderr = stdout;
         } else {
             stderr = command.stderr() != null ? command.stderr() : stderrCapture;
@@ -96,7 +99,7 @@ public final class PodmanConnection implements Connection {
         Invocation.Request request = new Invocation.Request(command.argv(), command.env(),
                 command.cwd() == null ? null : resolve(command.cwd()), command.mergeStderr(),
                 input == null ? Invocation.StdinWriter.EMPTY : to -> to.write(input),
-                in -> Invocation.copy(in, out, log), stderr);
+                in -> OutputPump.copy(in, out, log), stderr);
         log.debug("exec {}", command);
         Invocation.Ending ending = Invocation.run(cli, container, request, deadline, log);
         String capturedErr = stderrCapture == null ? "" : stderrCapture.text();
@@ -116,7 +119,7 @@ public final class PodmanConnection implements Connection {
     }
 
     /** Runs an internal request (transfers) and checks that the container is still there. */
-    Invocation.Ending run(Invocation.Request request, String what, Deadline deadline, Capture stderr)
+    Invocation.Ending run(Invocation.Request request, String what, Deadline deadline, BoundedCapture stderr)
             throws InterruptedException {
         Invocation.Ending ending = Invocation.run(cli, container, request, deadline, log);
         failIfGone(ending, what, stderr.text());
@@ -163,5 +166,31 @@ public final class PodmanConnection implements Connection {
     @Override
     public String toString() {
         return "PodmanConnection[" + container + "]";
+    }
+
+    /** A view of {@code sink} whose writes are serialized, for two pumps writing to one sink. */
+    private static OutputStream shared(OutputStream sink) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                synchronized (this) {
+                    sink.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                synchronized (this) {
+                    sink.write(b, off, len);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                synchronized (this) {
+                    sink.flush();
+                }
+            }
+        };
     }
 }

@@ -5,13 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import dev.corral.CorralException;
 import dev.corral.Deadline;
 import dev.corral.files.FileTrees;
+import dev.corral.machine.BoundedCapture;
+import dev.corral.machine.OutputPump;
 import dev.corral.machine.Signals;
 import dev.corral.machine.CommandFailedException;
 import dev.corral.machine.ExecResult;
@@ -80,10 +79,10 @@ final class TarTransfer {
         List<String> argv = directory
                 ? List.of("sh", "-c", UNPACK_DIR, "corral-upload", target)
                 : List.of("sh", "-c", UNPACK_FILE, "corral-upload", target, absolute.getFileName().toString());
-        Capture out = new Capture();
-        Capture err = new Capture();
+        BoundedCapture out = new BoundedCapture();
+        BoundedCapture err = new BoundedCapture();
         Invocation.Request request = new Invocation.Request(argv, Map.of(), null, false,
-                to -> tar.process.getInputStream().transferTo(to), in -> Invocation.copy(in, out, LOG), err);
+                to -> tar.process.getInputStream().transferTo(to), in -> OutputPump.copy(in, out, LOG), err);
         Invocation.Ending ending = null;
         try {
             ending = connection.run(request, what, deadline, err);
@@ -103,14 +102,14 @@ final class TarTransfer {
         String what = "download of " + connection.container() + ":" + source + " to " + target;
         long started = System.nanoTime();
         Receiver receiver = new Receiver(target.toAbsolutePath());
-        Capture err = new Capture();
+        BoundedCapture err = new BoundedCapture();
         Invocation.Request request = new Invocation.Request(List.of("sh", "-c", PACK, "corral-download", source),
                 Map.of(), null, false, Invocation.StdinWriter.EMPTY, receiver::receive, err);
         Invocation.Ending ending;
         boolean done = false;
         try {
             ending = connection.run(request, what, deadline, err);
-            check(what, ending, new Capture(), err, started);
+            check(what, ending, new BoundedCapture(), err, started);
             receiver.complete(what, started);
             done = true;
         } finally {
@@ -120,7 +119,7 @@ final class TarTransfer {
         }
     }
 
-    private static void check(String what, Invocation.Ending ending, Capture out, Capture err, long started) {
+    private static void check(String what, Invocation.Ending ending, BoundedCapture out, BoundedCapture err, long started) {
         if (ending.killed() || ending.exitCode() != 0) {
             throw new CommandFailedException(what, new ExecResult(ending.exitCode(),
                     Signals.fromExitStatus(ending.exitCode()), ending.killed(), out.text(), err.text(),
@@ -224,14 +223,14 @@ final class TarTransfer {
      */
     private static final class HostTar {
         final Process process;
-        final Capture stderr = new Capture();
+        final BoundedCapture stderr = new BoundedCapture();
         private final Thread errPump;
         int exitCode = -1;
 
         private HostTar(Process process) {
             this.process = process;
             this.errPump = Thread.ofVirtual().name("host-tar-stderr").start(
-                    () -> Invocation.copy(process.getErrorStream(), stderr, LOG));
+                    () -> OutputPump.copy(process.getErrorStream(), stderr, LOG));
         }
 
         static HostTar start(List<String> argv, InputStream input) {

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
-import dev.corral.machine.Command;
+import dev.corral.machine.BoundedCapture;
 import dev.corral.machine.ConnectionException;
 import dev.corral.machine.ExecResult;
 
@@ -43,8 +43,8 @@ final class RemoteProcess {
     private final SshSession session;
     private final WrapperChannel channel;
     private final Invocation invocation;
-    private final BoundedCapture capturedOut = new BoundedCapture(Command.CAPTURE_LIMIT);
-    private final BoundedCapture capturedErr = new BoundedCapture(Command.CAPTURE_LIMIT);
+    private final BoundedCapture capturedOut = new BoundedCapture();
+    private final BoundedCapture capturedErr = new BoundedCapture();
     private final Object headerLock = new Object();
     private boolean headerSent; // guarded by headerLock
     private boolean killing; // guarded by headerLock

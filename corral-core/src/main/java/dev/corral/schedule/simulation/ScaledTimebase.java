@@ -2,8 +2,6 @@ package dev.corral.schedule.simulation;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
 
 import dev.corral.schedule.Timebase;
 
@@ -43,36 +41,5 @@ public final class ScaledTimebase implements Timebase {
         } else if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-    }
-
-    @Override
-    public Thread start(String name, Runnable task) {
-        return Thread.ofVirtual().name(name).start(task);
-    }
-
-    @Override
-    public <E> Mailbox<E> mailbox() {
-        LinkedBlockingQueue<E> queue = new LinkedBlockingQueue<>();
-        return new Mailbox<>() {
-            @Override
-            public void post(E item) {
-                queue.add(item);
-            }
-
-            @Override
-            public E take() throws InterruptedException {
-                return queue.take();
-            }
-
-            @Override
-            public E poll() {
-                return queue.poll();
-            }
-        };
-    }
-
-    @Override
-    public <T> T coordinate(Callable<T> loop) throws Exception {
-        return loop.call();
     }
 }

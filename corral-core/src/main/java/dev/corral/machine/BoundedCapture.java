@@ -1,15 +1,27 @@
-package dev.corral.machine.ssh;
+package dev.corral.machine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Keeps the first {@code limit} bytes written and drops the rest. Thread-safe. */
-final class BoundedCapture extends OutputStream {
+import org.apiguardian.api.API;
+
+/**
+ * Keeps the first {@code limit} bytes written and drops the rest: the captured output of a command, for
+ * {@link Connection} implementations. Thread-safe.
+ */
+@API(status = API.Status.INTERNAL)
+public final class BoundedCapture extends OutputStream {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final int limit;
 
-    BoundedCapture(int limit) {
+    /** Keeps up to {@link Command#CAPTURE_LIMIT} bytes. */
+    public BoundedCapture() {
+        this(Command.CAPTURE_LIMIT);
+    }
+
+    /** Keeps up to {@code limit} bytes. */
+    public BoundedCapture(int limit) {
         this.limit = limit;
     }
 
@@ -29,7 +41,7 @@ final class BoundedCapture extends OutputStream {
     }
 
     /** What was kept, decoded as UTF-8. */
-    synchronized String text() {
+    public synchronized String text() {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 }
