@@ -77,10 +77,10 @@ public record Command(List<String> argv, Map<String, String> env, Set<String> se
         return stdin == null ? null : stdin.clone();
     }
 
-    /** The command for logs: argv joined, environment names only (never values). */
+    /** The command for messages and logs users read: argv joined, quoted, and the directory; no environment. */
     @Override
     public String toString() {
-        return "Command" + argv + (env.isEmpty() ? "" : " env" + env.keySet()) + (cwd == null ? "" : " in " + cwd);
+        return "'" + String.join(" ", argv) + "'" + (cwd == null ? "" : " in " + cwd);
     }
 
     /** Builder for {@link Command}; not thread-safe. */
