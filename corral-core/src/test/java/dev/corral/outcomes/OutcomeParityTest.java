@@ -31,8 +31,7 @@ import dev.corral.machine.podman.PodmanProvisioner;
 import dev.corral.machine.podman.PodmanSpec;
 import dev.corral.machine.podman.TestImages;
 import dev.corral.machine.ssh.HostSpec;
-import dev.corral.machine.ssh.LoginUser;
-import dev.corral.machine.ssh.OpenSshServer;
+import dev.corral.machine.ssh.SshLogin;
 import dev.corral.machine.ssh.SshMachine;
 import dev.corral.machine.ssh.SshOptions;
 import dev.corral.machine.ssh.SshProvisioner;
@@ -77,28 +76,20 @@ class OutcomeParityTest {
     private static final String HOSTILE = "'single' \"double\" $(touch pwned-%1$s) `touch pwned-%1$s2` ${HOME}"
             + " \\ back\nsecond line\ttab ; #";
 
-    private static OpenSshServer server;
-    private static LoginUser user;
+    private static SshLogin ssh;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void startSshd() throws Exception {
-        server = OpenSshServer.onLoopback(false);
-        user = LoginUser.create("/bin/sh");
+        ssh = SshLogin.start("/bin/sh");
     }
 
     @AfterAll
     static void stopSshd() {
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            if (user != null) {
-                user.close();
-            }
+        if (ssh != null) {
+            ssh.close();
         }
     }
 
@@ -135,7 +126,7 @@ class OutcomeParityTest {
         }
         assertNoDaemonLeft(reports.get("podman"), false);
 
-        SshTarget login = server.target(user);
+        SshTarget login = ssh.target();
         AtomicReference<RunId> sshRun = new AtomicReference<>();
         reports.put("connect", run(tree, "connect", ctx -> {
             sshRun.set(ctx.runId());
@@ -148,7 +139,7 @@ class OutcomeParityTest {
             assertThat(left.filter(p -> p.getFileName().toString().startsWith(runPrefix)).toList())
                     .as("work directories of SSH machines left behind").isEmpty();
         }
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(user.processes())
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(ssh.user().processes())
                 .as("processes of the login user after the run").isEmpty());
         assertNoDaemonLeft(reports.get("connect"), true);
 

@@ -35,9 +35,7 @@ class SshCommandEndTest {
     /** Longest time a call may take past its deadline: the kill grace plus slack for a loaded 2-core machine. */
     private static final Duration OVERRUN = RemoteProcess.KILL_GRACE.plusSeconds(10);
 
-    private static OpenSshServer server;
-    private static LoginUser user;
-    private static SshConnector connector;
+    private static SshLogin ssh;
     /** Fresh for every test: a spare channel opened before a test stalled the login shell would not stall. */
     private SshConnection connection;
 
@@ -46,36 +44,25 @@ class SshCommandEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = OpenSshServer.onLoopback(false);
-        user = LoginUser.create("/bin/bash");
+        ssh = SshLogin.start("/bin/bash");
         // sshd runs bash -c COMMAND, which reads ~/.bashrc (Debian's and Fedora's bash do for SSH sessions)
-        Path rc = user.home().resolve(".bashrc");
+        Path rc = ssh.user().home().resolve(".bashrc");
         Files.writeString(rc, """
                 if [ -e "$HOME/stall" ]; then sleep "$(cat "$HOME/stall")"; fi
                 if [ -e "$HOME/slow" ]; then sleep "$(cat "$HOME/slow")"; fi
                 """);
-        Host.run("chown", user.name(), rc.toString());
-        connector = SshConnector.start(SshOptions.defaults());
+        Host.run("chown", ssh.user().name(), rc.toString());
     }
 
     @BeforeEach
     void connect() throws Exception {
-        connection = connector.connect(server.target(user), patience());
+        connection = ssh.connector().connect(ssh.target(), patience());
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (connector != null) {
-                connector.close();
-            }
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            if (user != null) {
-                user.close();
-            }
+        if (ssh != null) {
+            ssh.close();
         }
     }
 
@@ -86,8 +73,8 @@ class SshCommandEndTest {
     }
 
     private static void normalShell() throws Exception {
-        Files.deleteIfExists(user.home().resolve("stall"));
-        Files.deleteIfExists(user.home().resolve("slow"));
+        Files.deleteIfExists(ssh.user().home().resolve("stall"));
+        Files.deleteIfExists(ssh.user().home().resolve("slow"));
     }
 
     private static Deadline patience() {
@@ -95,11 +82,11 @@ class SshCommandEndTest {
     }
 
     private static void stallLoginShell(int seconds) throws Exception {
-        Files.writeString(user.home().resolve("stall"), Integer.toString(seconds));
+        Files.writeString(ssh.user().home().resolve("stall"), Integer.toString(seconds));
     }
 
     private String home(String name) {
-        return user.home() + "/" + name + "-" + UUID.randomUUID();
+        return ssh.user().home() + "/" + name + "-" + UUID.randomUUID();
     }
 
     @Test
@@ -128,7 +115,7 @@ class SshCommandEndTest {
         for (ThrowingCall call : new ThrowingCall[] {
                 d -> connection.upload(tmp.resolve("tree"), home("tree"), d),
                 d -> connection.upload(single, home("single"), d),
-                d -> connection.download(user.home().toString(), tmp.resolve("down"), d)}) {
+                d -> connection.download(ssh.user().home().toString(), tmp.resolve("down"), d)}) {
             long started = System.nanoTime();
             assertThatThrownBy(() -> call.run(Deadline.after(Duration.ofSeconds(2))))
                     .isInstanceOf(CommandFailedException.class).hasMessageContaining("timed out");
@@ -159,7 +146,7 @@ class SshCommandEndTest {
 
     @Test
     void aSlowLoginShellMakesCommandsSlowButNotWrong() throws Exception {
-        Files.writeString(user.home().resolve("slow"), "1");
+        Files.writeString(ssh.user().home().resolve("slow"), "1");
         Path dir = Files.createDirectories(tmp.resolve("tree/sub"));
         Files.writeString(dir.resolve("file"), "content\n");
         Path single = Files.writeString(tmp.resolve("wrapper.sh"), "#!/bin/sh\necho wrapper\n");
@@ -179,7 +166,7 @@ class SshCommandEndTest {
 
     @Test
     void theNextCommandStartsOnAChannelWhoseLoginShellStartedAheadOfTime() throws Exception {
-        Files.writeString(user.home().resolve("slow"), "3");
+        Files.writeString(ssh.user().home().resolve("slow"), "3");
         long started = System.nanoTime();
         connection.exec(Command.of("true"), patience()).orThrow("true");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the start-up file ran")

@@ -23,31 +23,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SshTools.class)
 class SshProtocolTest extends AbstractProtocolContract {
-    private static OpenSshServer server;
-    private static LoginUser user;
-    private static SshConnector connector;
+    private static SshLogin ssh;
     private SshProvisioner provisioner;
 
     @BeforeAll
     static void start() throws Exception {
-        server = OpenSshServer.onLoopback(false);
-        user = LoginUser.create("/bin/sh");
-        connector = SshConnector.start(SshOptions.defaults());
+        ssh = SshLogin.start("/bin/sh");
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (connector != null) {
-                connector.close();
-            }
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            if (user != null) {
-                user.close();
-            }
+        if (ssh != null) {
+            ssh.close();
         }
     }
 
@@ -55,7 +42,7 @@ class SshProtocolTest extends AbstractProtocolContract {
     protected Machine provision(Path workspace) throws Exception {
         if (provisioner == null) {
             provisioner = new SshProvisioner(new ProvisionContext(RunId.generate(), workspace.resolve("machines")),
-                    List.of(new HostSpec(server.target(user), 4, false, "test")), connector, false);
+                    List.of(new HostSpec(ssh.target(), 4, false, "test")), ssh.connector(), false);
         }
         return provisioner.provision(deadline());
     }

@@ -20,38 +20,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SshTools.class)
 class SshSecretsTest extends AbstractSecretsContract {
-    private static OpenSshServer server;
-    private static LoginUser user;
-    private static SshConnector connector;
+    private static SshLogin ssh;
 
     @BeforeAll
     static void start() throws Exception {
-        server = OpenSshServer.onLoopback(false);
-        user = LoginUser.create("/bin/sh");
-        connector = SshConnector.start(SshOptions.defaults());
+        ssh = SshLogin.start("/bin/sh");
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (connector != null) {
-                connector.close();
-            }
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            if (user != null) {
-                user.close();
-            }
+        if (ssh != null) {
+            ssh.close();
         }
     }
 
     @Override
     protected Function<ProvisionContext, Provisioner> provisioner() {
         try {
-            HostSpec host = new HostSpec(server.target(user), 1, false, "test");
-            return ctx -> new SshProvisioner(ctx, List.of(host), connector, false);
+            HostSpec host = new HostSpec(ssh.target(), 1, false, "test");
+            return ctx -> new SshProvisioner(ctx, List.of(host), ssh.connector(), false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
