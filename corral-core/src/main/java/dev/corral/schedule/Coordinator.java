@@ -238,7 +238,10 @@ final class Coordinator {
         if (cancelling) {
             return;
         }
-        if (t.stopped == null && !t.everHadMachine && t.consecutiveFailures >= config.provisioning().failFastAfter()) {
+        // a target without machines gives up after failFastAfter consecutive failures, or twice that when it had
+        // machines before (they were lost: its host may come back), rather than spin until the run-wide cap
+        int giveUpAfter = config.provisioning().failFastAfter() * (t.everHadMachine ? 2 : 1);
+        if (t.stopped == null && t.serviceable == 0 && t.consecutiveFailures >= giveUpAfter) {
             failTarget(t);
             return;
         }

@@ -9,15 +9,16 @@ import org.apiguardian.api.API;
  * How a run asks for machines. A failed request is retried after an exponential backoff with jitter
  * ({@code initialBackoff × 2^(n-1)}, at most {@code maxBackoff}, times a random factor in [0.5, 1]).
  *
- * <p>A target that never got a machine gives up after {@code failFastAfter} consecutive failures; the run as a
- * whole stops asking after {@code maxFailures} failures. A target left without machines then has its remaining
+ * <p>A target that never got a machine gives up after {@code failFastAfter} consecutive failures, one that lost
+ * all its machines after twice as many; the run as a whole stops asking after {@code maxFailures} failures. A target left without machines then has its remaining
  * tests recorded as {@code pending} and the run ends with a {@link ProvisioningFailedException}.
  *
  * @param timeout        the deadline for one request, including the runner's preparation of the machine
  * @param initialBackoff the delay before the first retry
  * @param maxBackoff     the longest delay between retries
  * @param maxFailures    failed requests allowed per run, over all targets
- * @param failFastAfter  consecutive failures after which a target that never had a machine gives up
+ * @param failFastAfter  consecutive failures after which a target that never had a machine gives up (twice as
+ *                       many for a target that lost the machines it had)
  */
 @API(status = API.Status.EXPERIMENTAL)
 public record Provisioning(Duration timeout, Duration initialBackoff, Duration maxBackoff, int maxFailures,

@@ -146,6 +146,28 @@ class ProvisioningTest {
     }
 
     @Test
+    void aTargetThatLostEveryMachineGivesUpAfterTwiceTheFailFastCount() {
+        Sim sim = new Sim();
+        // request 1 succeeds; the host is then gone for good: every replacement fails
+        SimulatedProvisioner pool = sim.pool().failRequests(java.util.stream.IntStream.rangeClosed(2, 50).toArray())
+                .build();
+        List<TestCase> tests = new ArrayList<>();
+        tests.add(TestCases.test("/destroy").extra("extra-destructive", true).build());
+        tests.addAll(tests(3));
+        Dispatcher d = sim.dispatcher(sim.runner().build())
+                .provisioning(FAST_RETRY.withMaxFailures(40).withFailFastAfter(3))
+                .target(Sim.target("gone", pool, tests, 1)).build();
+
+        assertThatThrownBy(d::run).isInstanceOfSatisfying(ProvisioningFailedException.class, e -> {
+            assertThat(e.getMessage()).startsWith("target gone got no machine after 6 failed provisioning attempts");
+            assertThat(e.outcome().result("gone", "/destroy").orElseThrow().outcome()).isEqualTo(Outcome.PASS);
+            assertThat(e.outcome().results()).filteredOn(r -> r.outcome() == Outcome.PENDING)
+                    .extracting(TestResult::name).containsExactly("/t1", "/t2", "/t3");
+        });
+        assertThat(pool.requests()).isEqualTo(7);
+    }
+
+    @Test
     void aMachineThatCannotBePreparedIsReleasedAndCountsAsAProvisioningFailure() {
         Sim sim = new Sim();
         SimulatedProvisioner pool = sim.pool().build();
