@@ -121,6 +121,7 @@ final class PodmanMachine implements Machine {
         } catch (CorralException e) {
             log.warn("could not remove container {} ({}); 'corral cleanup' removes it later", container, e.getMessage());
         } finally {
+            StrayMonitors.kill(container::equals).forEach(n -> log.debug("killed the stray monitor of container {}", n));
             onClose.accept(this);
         }
     }

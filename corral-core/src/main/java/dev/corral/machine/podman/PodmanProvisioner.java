@@ -202,6 +202,8 @@ public final class PodmanProvisioner implements Provisioner {
         } catch (CorralException e) {
             log.debug("cannot remove container {}: {}", name, e.getMessage());
         }
+        // a start cut short leaves a monitor podman no longer knows of
+        StrayMonitors.kill(name::equals).forEach(n -> log.debug("killed the stray monitor of container {}", n));
     }
 
     private static void note(Path file, String text) {
