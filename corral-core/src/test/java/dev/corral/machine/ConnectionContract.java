@@ -95,7 +95,7 @@ public abstract class ConnectionContract {
     @Test
     void secretValuesDoNotAppearInTheCommandDescription() {
         Command cmd = Command.builder("true").secretEnv("TOKEN", "s3cr3t-value").build();
-        assertThat(cmd.toString()).doesNotContain("s3cr3t-value").contains("TOKEN");
+        assertThat(cmd.toString()).doesNotContain("s3cr3t-value").contains("true");
     }
 
     @Test
