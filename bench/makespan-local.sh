@@ -30,11 +30,12 @@ span = max(ends) - min(starts); lower = max(sum(durs) / int(sys.argv[2]), max(du
 print("%.1f %.1f %.3f" % (span, lower, span / lower))
 PY
 }
-root="$work/results"
+# runs in the default results root (./corral-results), where the duration history lives; a directory chosen with
+# --results elsewhere keeps no history
 for label in "dynamic, first run (no history)" "dynamic, second run (history)" "static split"; do
   sched=dynamic; [[ $label == static* ]] && sched=static
-  dir="$root/run-$RANDOM$RANDOM"
-  corral run "$tree" --how local --workers "$machines" --schedule "$sched" --results "$dir" >/dev/null || true
+  (cd "$work" && corral run "$tree" --how local --workers "$machines" --schedule "$sched" >/dev/null) || true
+  dir=$(readlink -f "$work/corral-results/latest")
   read -r span lower r < <(ratio_of "$dir")
   printf '%-34s makespan %6.1f s, lower bound %6.1f s, ratio %s\n' "$label:" "$span" "$lower" "$r"
 done
