@@ -141,6 +141,8 @@ final class RunCommand implements Callable<Integer> {
             if (recorded.isPresent()) {
                 return resumeAsStarted(recorded.get());
             }
+            throw new CorralException(resume + " has no command.json (the run was not started by 'corral run'): give"
+                    + " its tree and targets again, e.g. corral run TREE --how local --resume " + resume);
         }
         RunFile file = config != null ? RunFile.read(config) : null;
         Path treePath = tree != null ? tree : file != null && file.tree() != null ? file.tree() : Path.of(".");

@@ -168,6 +168,22 @@ class RunCommandTest {
         assertThat(sleepingTests()).as("the killed run's sleep 600 was reaped").isEmpty();
     }
 
+    @Test
+    void resumeOfARunWithoutItsCommandLineAsksForTheTree() throws IOException {
+        TreeFixture t = new TreeFixture(tmp.resolve("plain")).write("main.fmf", "/a:\n  test: 'true'\n");
+        Path dir = tmp.resolve("api-run");
+        assertThat(Cli.run("run", t.root().toString(), "--results", dir.toString()).exit()).isZero();
+        Files.delete(dir.resolve("command.json")); // as a run started from the Java API
+
+        Cli alone = Cli.run("run", "--resume", dir.toString());
+        assertThat(alone.exit()).isEqualTo(2);
+        assertThat(alone.err().strip()).startsWith("error: " + dir + " has no command.json").doesNotContain("\n");
+
+        Cli withTree = Cli.run("run", t.root().toString(), "--resume", dir.toString());
+        assertThat(withTree.exit()).as(withTree.err()).isZero();
+        assertThat(results(dir).attempts()).hasSize(1);
+    }
+
     /** The {@code sleep 600} processes of these tests' trees still running on this host. */
     private static List<ProcessHandle> sleepingTests() {
         return ProcessHandle.allProcesses()
