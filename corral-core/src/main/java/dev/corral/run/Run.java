@@ -216,9 +216,7 @@ public final class Run {
         if (cleanup.registry().isLive(runId)) {
             throw new CorralException("cannot resume " + dir.path() + ": run " + runId + " is still running");
         }
-        Cleanup.Report report = cleanup.runs(List.of(runId), false, Deadline.after(Duration.ofMinutes(2)));
-        report.removed().forEach(r -> warnings.accept("removed leftover of the interrupted run: " + r));
-        report.failed().forEach(f -> warnings.accept("could not clean up after the interrupted run: " + f));
+        reap(List.of(runId), "the interrupted run");
     }
 
     /**
@@ -248,12 +246,17 @@ public final class Run {
         if (dead.isEmpty()) {
             return;
         }
-        Cleanup.Report report = cleanup.runs(dead, false, Deadline.after(Duration.ofMinutes(2)));
-        report.removed().forEach(r -> warnings.accept("removed leftover of a killed run: " + r));
-        report.failed().forEach(f -> warnings.accept("could not clean up after a killed run: " + f));
+        reap(dead, "a killed run");
         for (ResultsDir other : dirs) {
             other.writeRunInfo(other.readRunInfo().ended(RunInfo.Status.INTERRUPTED));
         }
+    }
+
+    /** Removes the leftovers of these dead runs, each removal and failure a warning naming {@code whose}. */
+    private void reap(List<RunId> runs, String whose) throws InterruptedException {
+        Cleanup.Report report = cleanup.runs(runs, false, Deadline.after(Duration.ofMinutes(2)));
+        report.removed().forEach(r -> warnings.accept("removed leftover of " + whose + ": " + r));
+        report.failed().forEach(f -> warnings.accept("could not clean up after " + whose + ": " + f));
     }
 
     private RunReport dispatch(ResultsDir dir, RunInfo info, List<Target> scheduled,
