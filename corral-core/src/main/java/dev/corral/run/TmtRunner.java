@@ -47,7 +47,8 @@ final class TmtRunner implements TestRunner {
 
     /**
      * @param partials receives the results of an attempt other than the test's own ({@code result: custom} and
-     *                 {@code result: restraint} entries), before the scheduler gets the test's own; thread-safe
+     *                 {@code result: restraint} entries), before the scheduler gets the test's own; thread-safe; it
+     *                 masks them, as the journal's sink does every result it writes
      */
     TmtRunner(Map<String, PlanRun> plans, Path resultsDir, RunId runId, RunListener listener, Secrets secrets,
               Consumer<TestResult> partials) {
@@ -118,7 +119,7 @@ final class TmtRunner implements TestRunner {
             }
             // the scheduler decides on the test's own result; the other entries are results of their own, as in tmt
             TestResult main = result.main();
-            result.results().stream().filter(r -> r != main).map(masked::mask).forEach(partials);
+            result.results().stream().filter(r -> r != main).forEach(partials);
             return masked.mask(main);
         }
 
