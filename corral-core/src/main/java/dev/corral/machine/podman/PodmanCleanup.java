@@ -3,10 +3,7 @@ package dev.corral.machine.podman;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
@@ -35,7 +32,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @API(status = API.Status.EXPERIMENTAL)
 public final class PodmanCleanup implements Reaper {
-    private static final Pattern CONTAINER_NAME = Pattern.compile("corral-([a-z0-9-]+)-\\d+");
     private static final Logger LOG = LoggerFactory.getLogger(PodmanCleanup.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -77,16 +73,10 @@ public final class PodmanCleanup implements Reaper {
         List<String> reaped = new ArrayList<>(containers.stream()
                 .map(c -> "container " + c.name() + " (" + c.state() + ") of run " + c.run()).toList());
         if (!dryRun) {
-            StrayMonitors.kill(name -> runOf(name).filter(dead).isPresent())
+            StrayMonitors.kill(name -> PodmanProvisioner.runOfContainer(name).filter(dead).isPresent())
                     .forEach(name -> reaped.add("monitor of the half-started container " + name));
         }
         return reaped;
-    }
-
-    /** The run of a container named by {@link PodmanProvisioner#containerName}, if the name is one. */
-    private static Optional<RunId> runOf(String containerName) {
-        Matcher m = CONTAINER_NAME.matcher(containerName);
-        return m.matches() ? Optional.of(new RunId(m.group(1))) : Optional.empty();
     }
 
     /**

@@ -12,11 +12,14 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
@@ -62,6 +65,7 @@ import org.slf4j.LoggerFactory;
  */
 @API(status = API.Status.EXPERIMENTAL)
 public final class PodmanProvisioner implements Provisioner {
+    private static final Pattern CONTAINER_NAME = Pattern.compile("corral-([a-z0-9-]+)-\\d+");
     /** The work directory inside every container. */
     public static final String WORK_DIR = "/var/tmp/corral";
     /** Label carrying the machine id. */
@@ -105,6 +109,12 @@ public final class PodmanProvisioner implements Provisioner {
     /** The name of the {@code n}-th container of run {@code runId}: {@code corral-<run id>-<n>}. */
     public static String containerName(RunId runId, int n) {
         return "corral-" + runId.value() + "-" + n;
+    }
+
+    /** The run of a container named by {@link #containerName}, or empty for any other name. */
+    static Optional<RunId> runOfContainer(String name) {
+        Matcher m = CONTAINER_NAME.matcher(name);
+        return m.matches() ? Optional.of(new RunId(m.group(1))) : Optional.empty();
     }
 
     /**
