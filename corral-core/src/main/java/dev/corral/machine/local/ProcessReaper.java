@@ -8,8 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.corral.RunId;
+import dev.corral.machine.HostProcesses;
 
 import org.slf4j.Logger;
 
@@ -113,31 +115,13 @@ final class ProcessReaper {
     /** Kills processes by pid (SIGKILL), skipping this JVM and its ancestors; returns how many were signalled. */
     static int kill(Set<Long> pids) {
         Set<Long> untouchable = untouchable();
-        List<ProcessHandle> signalled = new ArrayList<>();
+        List<ProcessHandle> doomed = new ArrayList<>();
         for (long pid : pids) {
             if (!untouchable.contains(pid)) {
-                Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-                if (handle.isPresent() && handle.get().destroyForcibly()) {
-                    signalled.add(handle.get());
-                }
+                ProcessHandle.of(pid).ifPresent(doomed::add);
             }
         }
-        // SIGKILL is delivered asynchronously: wait (briefly) until they are gone, so callers see a clean host
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        for (ProcessHandle handle : signalled) {
-            long left = until - System.nanoTime();
-            if (left > 0) {
-                try {
-                    handle.onExit().get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    // still exiting; nothing more to do than report it as signalled
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        return signalled.size();
+        return HostProcesses.killAndAwait(doomed, Duration.ofSeconds(5));
     }
 
     /** The run id in a process's token ({@code CORRAL_TEST_TOKEN=<run>.<uuid>}), or {@code null}. */

@@ -5,12 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+
+import dev.corral.machine.HostProcesses;
 
 /**
  * The {@code conmon} monitors that a {@code podman run} killed while it started a container leaves behind: podman
@@ -65,16 +65,6 @@ final class StrayMonitors {
     private static void killTree(ProcessHandle monitor) {
         List<ProcessHandle> all = new ArrayList<>(monitor.descendants().toList());
         all.add(monitor);
-        all.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle p : all) {
-            try {
-                p.onExit().get(5, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // gone or still going: nothing more a SIGKILL can do
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        HostProcesses.killAndAwait(all, Duration.ofSeconds(5));
     }
 }
