@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.corral.RunId;
@@ -178,10 +179,10 @@ public final class ResultsDir {
      * @return the command line, or empty when the run did not record one (started from the Java API)
      * @throws ResultsException naming the file when it is unreadable or invalid
      */
-    public java.util.Optional<RunCommandLine> readCommandLine() {
+    public Optional<RunCommandLine> readCommandLine() {
         Path file = path.resolve("command.json");
         if (!Files.exists(file)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
             var json = ResultJson.MAPPER.readTree(file.toFile());
@@ -192,7 +193,7 @@ public final class ResultsDir {
             }
             List<String> list = new ArrayList<>();
             args.forEach(a -> list.add(a.asString()));
-            return java.util.Optional.of(new RunCommandLine(Path.of(directory.asString()), list));
+            return Optional.of(new RunCommandLine(Path.of(directory.asString()), list));
         } catch (tools.jackson.core.JacksonException e) {
             throw new ResultsException(file + ": " + e.getOriginalMessage(), e);
         }
