@@ -88,6 +88,8 @@ class RunCommandTest {
         Cli r = Cli.run("run", "--config", file.toString(), "--results", dir.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(results(dir).targets()).containsExactlyInAnyOrder("one", "two");
+        assertThat(results(dir).finals()).extracting(TestResult::machine).as("each target's own machines")
+                .doesNotHaveDuplicates();
     }
 
     @Test

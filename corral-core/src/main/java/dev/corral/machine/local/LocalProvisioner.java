@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.corral.Deadline;
 import dev.corral.machine.Capability;
@@ -48,7 +47,6 @@ public final class LocalProvisioner implements Provisioner {
     private final ProvisionContext context;
     private final int slots;
     private final Semaphore free;
-    private final AtomicInteger sequence = new AtomicInteger();
     private final Set<LocalMachine> live = ConcurrentHashMap.newKeySet();
     private final String setsid;
     private final RunRegistry.Registration registration;
@@ -94,7 +92,7 @@ public final class LocalProvisioner implements Provisioner {
             throw new ProvisionException("all " + slots + " local slots are in use and none was released in time;"
                     + " release a local machine or raise --workers");
         }
-        String id = "local-" + sequence.incrementAndGet();
+        String id = "local-" + context.nextMachineNumber("local");
         Path workDir = context.machineDir(id).resolve("work");
         try {
             Files.createDirectories(workDir);

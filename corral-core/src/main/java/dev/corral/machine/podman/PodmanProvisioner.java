@@ -10,14 +10,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,9 +76,7 @@ public final class PodmanProvisioner implements Provisioner {
     private final PodmanSpec spec;
     private final PodmanCli cli;
     /** Machine numbers per run, shared by all provisioners of a run in this JVM so names never collide. */
-    private static final Map<RunId, AtomicInteger> SEQUENCES = new ConcurrentHashMap<>();
 
-    private final AtomicInteger sequence;
     private final Set<PodmanMachine> machinesHeld = ConcurrentHashMap.newKeySet();
     private final RunRegistry.Registration live;
     private volatile boolean closed;
@@ -97,7 +93,6 @@ public final class PodmanProvisioner implements Provisioner {
         this.context = Objects.requireNonNull(context, "context must not be null");
         this.spec = Objects.requireNonNull(spec, "spec must not be null");
         this.cli = Objects.requireNonNull(cli, "cli must not be null");
-        this.sequence = SEQUENCES.computeIfAbsent(context.runId(), run -> new AtomicInteger());
         this.live = RunRegistry.standard().register(context.runId());
     }
 
@@ -126,7 +121,7 @@ public final class PodmanProvisioner implements Provisioner {
     @Override
     public Machine provision(Deadline deadline) throws InterruptedException {
         ensureOpen();
-        int n = sequence.incrementAndGet();
+        int n = context.nextMachineNumber("podman");
         String id = "podman-" + n;
         String name = containerName(context.runId(), n);
         Logger log = LoggerFactory.getLogger("corral.machine.podman." + id);

@@ -10,10 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.corral.Deadline;
-import dev.corral.RunId;
 import dev.corral.machine.Command;
 import dev.corral.machine.ConnectionException;
 import dev.corral.machine.ExecResult;
@@ -67,7 +65,6 @@ import org.slf4j.LoggerFactory;
  */
 @API(status = API.Status.EXPERIMENTAL)
 public final class QemuProvisioner implements Provisioner {
-    private static final Map<RunId, AtomicInteger> SEQUENCES = new ConcurrentHashMap<>();
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration TOOL = Duration.ofMinutes(1);
     private static final int TAIL_LINES = 15;
@@ -92,7 +89,6 @@ public final class QemuProvisioner implements Provisioner {
     private final ProvisionContext context;
     private final QemuSpec spec;
     private final Path tmpRoot;
-    private final AtomicInteger sequence;
     private final SshConnector connector;
     private final Set<QemuMachine> machines = ConcurrentHashMap.newKeySet();
     /** Every QEMU process started and not yet stopped, booting or provisioned, with its files: for the shutdown hook. */
@@ -116,7 +112,6 @@ public final class QemuProvisioner implements Provisioner {
         this.context = Objects.requireNonNull(context, "context must not be null");
         this.spec = Objects.requireNonNull(spec, "spec must not be null");
         this.tmpRoot = Objects.requireNonNull(tmpRoot, "tmpRoot must not be null");
-        this.sequence = SEQUENCES.computeIfAbsent(context.runId(), run -> new AtomicInteger());
         this.live = RunRegistry.standard().register(context.runId());
         this.connector = SshConnector.start(SshOptions.defaults().withConnectTimeout(CONNECT_ATTEMPT));
         this.shutdownHook = new Thread(() -> running.forEach((vm, files) -> {
@@ -149,7 +144,7 @@ public final class QemuProvisioner implements Provisioner {
         if (!Files.isRegularFile(spec.image())) {
             throw new ProvisionException("the VM image " + spec.image() + " does not exist or is not a file");
         }
-        String id = "qemu-" + sequence.incrementAndGet();
+        String id = "qemu-" + context.nextMachineNumber("qemu");
         String name = VmFiles.name(context.runId(), id);
         Logger vmLog = LoggerFactory.getLogger("corral.machine.qemu." + id);
         boolean useKvm = accelerator(deadline);
