@@ -2,6 +2,7 @@ package dev.corral.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,9 @@ class ScriptRunnerTest {
 
         assertThat(worker.isAlive()).isFalse();
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
-        assertThat(ProcessHandle.of(child).filter(ProcessHandle::isAlive)).isEmpty();
+        // SIGKILL has been sent; the orphaned child disappears once init has reaped it
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> ProcessHandle.of(child).filter(ProcessHandle::isAlive).isEmpty());
         assertThat(dir.resolve("cleaned")).as("the script's TERM trap ran").exists();
     }
 
