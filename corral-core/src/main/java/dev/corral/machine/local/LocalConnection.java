@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
+import dev.corral.files.FileTrees;
 import dev.corral.machine.Signals;
 import dev.corral.machine.BoundedCapture;
 import dev.corral.machine.OutputPump;
@@ -50,12 +51,21 @@ final class LocalConnection implements Connection {
     private final String tokenPrefix;
     private final Logger log;
     private final Set<Running> running = ConcurrentHashMap.newKeySet();
+    /** The JVM's environment, which every command inherits. */
+    private final Map<String, String> jvmEnvironment = System.getenv();
+    /** Where runners read their requests: beside the work directory, private to the machine. */
+    private final Path requestDir;
+    /** The runner started for the next command, or {@code null}; guarded by {@code this}. */
+    private Runner idle;
+    /** Whether a runner is being started for the next command; guarded by {@code this}. */
+    private boolean starting;
 
     LocalConnection(LocalMachine machine, String tokenPrefix, String setsid, Logger log) {
         this.tokenPrefix = tokenPrefix;
         this.machine = machine;
         this.setsid = setsid;
         this.log = log;
+        this.requestDir = machine.workPath().resolveSibling(machine.workPath().getFileName() + ".runner");
     }
 
     @Override
@@ -64,23 +74,23 @@ final class LocalConnection implements Connection {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
+        validateEnvironment(command);
+        Path directory = resolve(command.cwd() == null ? "." : command.cwd());
+        String request = RunnerRequest.render(command, directory, jvmEnvironment,
+                RunnerRequest.executable(command.argv().getFirst(), jvmEnvironment.get("PATH")));
+        if (request != null) {
+            return execOnRunner(command, deadline, request);
+        }
         String token = tokenPrefix + UUID.randomUUID();
         List<String> argv = new ArrayList<>(command.argv().size() + 2);
         argv.add(setsid);
         argv.add("--wait");
         argv.addAll(command.argv());
         ProcessBuilder builder = new ProcessBuilder(argv)
-                .directory(resolve(command.cwd() == null ? "." : command.cwd()).toFile())
+                .directory(directory.toFile())
                 .redirectErrorStream(command.mergeStderr());
         Map<String, String> environment = builder.environment();
-        command.env().forEach((name, value) -> {
-            try {
-                environment.put(name, value);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("invalid environment variable '" + name + "' for " + command
-                        + ": names must not contain '=' or NUL, values must not contain NUL", e);
-            }
-        });
+        environment.putAll(command.env());
         environment.put(ProcessReaper.TOKEN_VARIABLE, token);
         byte[] stdin = command.stdin();
         if (stdin == null) {
@@ -106,6 +116,105 @@ final class LocalConnection implements Connection {
         } finally {
             running.remove(run);
         }
+    }
+
+    /** The command becomes the runner started ahead of it; the next runner starts while it runs. */
+    private ExecResult execOnRunner(Command command, Deadline deadline, String request) throws InterruptedException {
+        long startNanos = System.nanoTime();
+        Runner runner;
+        try {
+            runner = takeRunner();
+        } catch (IOException e) {
+            return startFailure(command, e, startNanos);
+        }
+        Running run = new Running(runner.process, runner.startTicks, runner.token);
+        running.add(run);
+        try {
+            startNextRunner();
+            try {
+                runner.go(request);
+            } catch (IOException e) {
+                // the runner died before its command: the command did not start
+                ProcessReaper.kill(runner.process, runner.startTicks, runner.token, log);
+                return startFailure(command, e, startNanos);
+            }
+            if (machine.isClosed()) {
+                // closed while the command started: killAll() may have missed it
+                run.killedByClose = true;
+                ProcessReaper.kill(runner.process, runner.startTicks, runner.token, log);
+            }
+            return await(command, deadline, run, command.stdin(), startNanos);
+        } finally {
+            running.remove(run);
+            runner.forgetRequest();
+        }
+    }
+
+    /** The runner started ahead, or a new one when none is ready (the first command, or one died). */
+    private Runner takeRunner() throws IOException {
+        Runner ready;
+        synchronized (this) {
+            ready = idle;
+            idle = null;
+        }
+        if (ready != null && ready.process.isAlive()) {
+            return ready;
+        }
+        if (ready != null) {
+            log.debug("runner {} died while waiting (exit {}); starting another", ready.process.pid(),
+                    ready.process.exitValue());
+        }
+        return startRunner();
+    }
+
+    /** Starts the runner for the next command in the background, unless one is ready or starting. */
+    private void startNextRunner() {
+        synchronized (this) {
+            if (idle != null || starting || machine.isClosed()) {
+                return;
+            }
+            starting = true;
+        }
+        Thread.ofVirtual().name("runner-" + machine.id()).start(() -> {
+            Runner next = null;
+            try {
+                next = startRunner();
+            } catch (IOException e) {
+                log.debug("cannot start a runner ahead: {}", e.getMessage());
+            } finally {
+                boolean keep;
+                synchronized (this) {
+                    starting = false;
+                    keep = next != null && idle == null && !machine.isClosed();
+                    if (keep) {
+                        idle = next;
+                    }
+                }
+                if (next != null && !keep) {
+                    ProcessReaper.kill(next.process, next.startTicks, next.token, log);
+                }
+                if (machine.isClosed()) {
+                    FileTrees.deleteQuietly(requestDir);
+                }
+            }
+        });
+    }
+
+    private Runner startRunner() throws IOException {
+        String bash = RunnerRequest.executable("bash", jvmEnvironment.get("PATH"));
+        if (bash == null) {
+            throw new IOException("bash not found in PATH");
+        }
+        return Runner.start(setsid, bash, tokenPrefix + UUID.randomUUID(), requestDir, machine.workPath());
+    }
+
+    private static void validateEnvironment(Command command) {
+        command.env().forEach((name, value) -> {
+            if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("invalid environment variable '" + name + "' for " + command
+                        + ": names must not contain '=' or NUL, values must not contain NUL");
+            }
+        });
     }
 
     private ExecResult await(Command command, Deadline deadline, Running run, byte[] stdin, long startNanos)
@@ -262,6 +371,15 @@ final class LocalConnection implements Connection {
             run.killedByClose = true;
             ProcessReaper.kill(run.process, run.startTicks, run.token, log);
         }
+        Runner unused;
+        synchronized (this) {
+            unused = idle;
+            idle = null;
+        }
+        if (unused != null) {
+            ProcessReaper.kill(unused.process, unused.startTicks, unused.token, log);
+        }
+        FileTrees.deleteQuietly(requestDir);
     }
 
     private Path resolve(String path) {

@@ -316,6 +316,116 @@ class LocalConnectionTest extends ConnectionContract {
         assertThat(Path.of(machine.workDir(), "fifo-copy", "pipe")).doesNotExist();
     }
 
+    // ---- runners: the process of the next command is started ahead --------------------------------------------
+
+    @Test
+    void theNextCommandBecomesTheRunnerStartedAheadOfIt() throws Exception {
+        assertThat(run(Command.of("true")).succeeded()).isTrue();
+        ProcessHandle ahead = await().atMost(GENEROUS).until(this::idleRunner, java.util.Optional::isPresent).get();
+
+        String pid = run(Command.of("sh", "-c", "echo $$")).stdout().strip();
+
+        assertThat(Long.parseLong(pid)).as("the command ran in the runner's process").isEqualTo(ahead.pid());
+    }
+
+    @Test
+    void aCommandOnARunnerSeesTheSameEnvironmentAsOneStartedDirectly() throws Exception {
+        // a name bash cannot export sends the command the direct way (ProcessBuilder)
+        Command direct = Command.builder("env", "-0").env("NOT-AN-IDENTIFIER", "1").env("SAME", "a'b").build();
+        Command onRunner = Command.builder("env", "-0").env("SAME", "a'b").build();
+
+        java.util.Map<String, String> viaProcessBuilder = environment(run(direct).stdout());
+        java.util.Map<String, String> viaRunner = environment(run(onRunner).stdout());
+
+        assertThat(viaProcessBuilder).containsEntry("NOT-AN-IDENTIFIER", "1");
+        for (java.util.Map<String, String> env : List.of(viaProcessBuilder, viaRunner)) {
+            // PWD: the JVM's own for a direct start, the command's directory on a runner (bash keeps it true)
+            env.keySet().removeAll(List.of("NOT-AN-IDENTIFIER", ProcessReaper.TOKEN_VARIABLE, "PWD", "_"));
+        }
+        assertThat(viaRunner).containsEntry("SAME", "a'b").isEqualTo(viaProcessBuilder);
+    }
+
+    @Test
+    void variablesBashKeepsToItselfStillReachTheCommand() throws Exception {
+        ExecResult result = run(Command.builder("printenv", "SHELLOPTS", "UID", "RANDOM")
+                .env("SHELLOPTS", "not bash's").env("UID", "12345").env("RANDOM", "4").build());
+
+        assertThat(result.stdout()).isEqualTo("not bash's\n12345\n4\n");
+    }
+
+    @Test
+    void requestsArePrivateWhileTheCommandRunsAndRemovedAfterwards() throws Exception {
+        Path requests = Path.of(machine.workDir() + ".runner");
+        CompletableFuture<ExecResult> sleeping = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(Command.builder("sleep", "2").env("SECRET", "s3cret").build());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Path request = await().atMost(GENEROUS).until(() -> requestFiles(requests), files -> !files.isEmpty())
+                .getFirst();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(request))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(requests))).isEqualTo("rwx------");
+        assertThat(Files.readString(request)).contains("export SECRET='s3cret'");
+
+        assertThat(sleeping.get().succeeded()).isTrue();
+        assertThat(requestFiles(requests)).isEmpty();
+    }
+
+    @Test
+    void aRunnerThatDiedWhileWaitingIsReplaced() throws Exception {
+        run(Command.of("true"));
+        ProcessHandle ahead = await().atMost(GENEROUS).until(this::idleRunner, java.util.Optional::isPresent).get();
+        ahead.destroyForcibly();
+        await().atMost(GENEROUS).until(() -> !ahead.isAlive());
+
+        ExecResult result = run(Command.of("echo", "still works"));
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.stdout()).isEqualTo("still works\n");
+    }
+
+    @Test
+    void closingTheMachineKillsTheRunnerStartedAhead() throws Exception {
+        run(Command.of("true"));
+        ProcessHandle ahead = await().atMost(GENEROUS).until(this::idleRunner, java.util.Optional::isPresent).get();
+
+        machine.close();
+
+        await().atMost(GENEROUS).until(() -> !ahead.isAlive());
+        assertThat(Path.of(machine.workDir() + ".runner")).doesNotExist();
+    }
+
+    /** The runner waiting for this machine's next command. */
+    private java.util.Optional<ProcessHandle> idleRunner() {
+        return ProcessHandle.current().children()
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("corral-runner")).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> a[a.length - 1].startsWith(machine.workDir() + ".runner/"))
+                        .orElse(false))
+                .findFirst();
+    }
+
+    private static List<Path> requestFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    private static java.util.Map<String, String> environment(String nulSeparated) {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        for (String entry : nulSeparated.split("\0")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                env.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
     @Test
     void slotsAreLimitedAndEachMachineHasItsOwnWorkDirectory() throws Exception {
         Machine second = provisioner.provision(Deadline.after(GENEROUS));

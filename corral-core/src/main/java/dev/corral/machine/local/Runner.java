@@ -1,0 +1,94 @@
+package dev.corral.machine.local;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A process started ahead of the command it will become: {@code setsid bash}, the leader of its own session,
+ * blocked reading one line from its standard input. When a command arrives, its request (a bash script written
+ * by {@link RunnerRequest}: redirections, directory, variables, then {@code exec} of the command) is written to
+ * the runner's request file and the line is sent; the runner sources the request and replaces itself with the
+ * command, keeping its pid, session, pipes and token. Starting the next runner while a command runs takes the
+ * process start-up ({@code jspawnhelper}, {@code setsid}, bash) off the command's path.
+ *
+ * <p>A runner whose JVM dies reads end-of-file and exits.
+ */
+final class Runner {
+    /** Variables bash acts on when it starts or reads: kept from the runner, given to the command by the request. */
+    static final Set<String> DEFERRED = Set.of("BASH_ENV", "ENV", "TMOUT");
+    /** The runner's whole program: wait for the go, then become the command. */
+    private static final String PROGRAM = "IFS= read -r _ || exit 0; . \"$1\"";
+    /** Requests carry the command's variables, secrets among them: readable by the JVM's user only. */
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    final Process process;
+    final long startTicks;
+    final String token;
+    private final Path request;
+
+    private Runner(Process process, String token, Path request) {
+        this.process = process;
+        this.startTicks = ProcessReaper.startTicks(process.pid());
+        this.token = token;
+        this.request = request;
+    }
+
+    /**
+     * Starts a runner.
+     *
+     * @param setsid     the {@code setsid} program
+     * @param bash       the absolute path of bash
+     * @param token      the token every process of the runner's command carries
+     * @param requestDir where the runner's request file goes (created when missing)
+     * @param workDir    the runner's working directory until its request changes it
+     */
+    static Runner start(String setsid, String bash, String token, Path requestDir, Path workDir) throws IOException {
+        if (!Files.isDirectory(requestDir)) {
+            Files.createDirectories(requestDir, PRIVATE_DIR);
+        }
+        Path request = requestDir.resolve(UUID.randomUUID() + ".sh");
+        ProcessBuilder builder = new ProcessBuilder(List.of(setsid, "--wait", bash, "-c", PROGRAM, "corral-runner",
+                request.toString())).directory(workDir.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeAll(DEFERRED);
+        environment.put(ProcessReaper.TOKEN_VARIABLE, token);
+        return new Runner(builder.start(), token, request);
+    }
+
+    /**
+     * Hands the runner its command: writes the request and sends the go. The command's standard input is the
+     * runner's pipe ({@link Process#getOutputStream()}) from here on, unless the request redirects it.
+     *
+     * @throws IOException when the runner is gone or the request cannot be written
+     */
+    void go(String script) throws IOException {
+        Files.write(Files.createFile(request, PRIVATE_FILE), script.getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.TRUNCATE_EXISTING);
+        OutputStream stdin = process.getOutputStream();
+        stdin.write('\n');
+        stdin.flush();
+    }
+
+    /** Removes the request file; the command has read it long ago. */
+    void forgetRequest() {
+        try {
+            Files.deleteIfExists(request);
+        } catch (IOException ignored) {
+            // removed with the machine's directory
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.corral.machine.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.corral.machine.Command;
+
+/**
+ * The bash script a {@link Runner} sources to become a command: the same process a {@link ProcessBuilder} would
+ * start (argv, variables over the JVM's environment, working directory, standard streams), with every value
+ * single-quoted, never interpreted. Commands a sourced script cannot reproduce exactly (a variable name bash
+ * cannot export or manages itself, a NUL in an argument, a program not found) are not given to runners:
+ * {@link #render} returns {@code null} and the command is started the direct way, which reports such problems
+ * as it always did.
+ */
+final class RunnerRequest {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Variables bash keeps to itself (read-only, or dynamic): a script cannot hand them to a command. */
+    private static final Set<String> BASH_OWN = Set.of("BASHOPTS", "SHELLOPTS", "BASH_VERSINFO", "EUID", "UID", "PPID",
+            "BASHPID", "BASH_ARGV0", "BASH_SUBSHELL", "BASH_COMMAND", "BASH_ARGC", "BASH_ARGV", "BASH_LINENO",
+            "BASH_SOURCE", "FUNCNAME", "GROUPS", "HISTCMD", "LINENO", "RANDOM", "SRANDOM", "SECONDS",
+            "EPOCHSECONDS", "EPOCHREALTIME", "DIRSTACK", "PIPESTATUS", "COMP_WORDBREAKS");
+
+    private RunnerRequest() {
+    }
+
+    /**
+     * The request for the command, or {@code null} when it must be started directly.
+     *
+     * @param command    the command
+     * @param directory  its working directory, resolved
+     * @param jvm        the JVM's environment, which the command inherits
+     * @param executable the absolute path of the command's program, or {@code null} when not found
+     */
+    static String render(Command command, Path directory, Map<String, String> jvm, String executable) {
+        if (executable == null || !Files.isDirectory(directory)) {
+            return null;
+        }
+        for (String arg : command.argv()) {
+            if (arg.indexOf('\0') >= 0) {
+                return null;
+            }
+        }
+        for (String name : command.env().keySet()) {
+            if (!NAME.matcher(name).matches() || BASH_OWN.contains(name)) {
+                return null;
+            }
+        }
+        for (String name : List.of("BASHOPTS", "SHELLOPTS")) {
+            if (jvm.containsKey(name)) {
+                return null;
+            }
+        }
+        StringBuilder script = new StringBuilder(512);
+        if (command.mergeStderr()) {
+            script.append("exec 2>&1\n");
+        }
+        if (command.stdin() == null) {
+            script.append("exec </dev/null\n");
+        }
+        script.append("cd -- ").append(quote(directory.toString())).append(" || exit 127\n");
+        // what bash changed or held back in its own environment, as the JVM has it
+        restore(script, "OLDPWD", jvm);
+        // exec lowers SHLVL by one ("the same level as the shell"): one more than the JVM's comes out right; a JVM
+        // without SHLVL gives the command SHLVL=0, the one difference bash leaves
+        String level = jvm.get("SHLVL");
+        if (level != null && level.matches("[0-9]{1,9}")) {
+            script.append("export SHLVL=").append(Integer.parseInt(level) + 1).append('\n');
+        } else {
+            restore(script, "SHLVL", jvm);
+        }
+        for (String name : Runner.DEFERRED) {
+            restore(script, name, jvm);
+        }
+        command.env().forEach((name, value) ->
+                script.append("export ").append(name).append('=').append(quote(value)).append('\n'));
+        script.append("exec -a ").append(quote(command.argv().getFirst())).append(" -- ").append(quote(executable));
+        for (String arg : command.argv().subList(1, command.argv().size())) {
+            script.append(' ').append(quote(arg));
+        }
+        return script.append('\n').toString();
+    }
+
+    /** The program a {@link ProcessBuilder} would run: a name with a slash as it is, else found in the JVM's PATH. */
+    static String executable(String program, String path) {
+        if (program.isEmpty()) {
+            return null;
+        }
+        if (program.indexOf('/') >= 0) {
+            return program;
+        }
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(":")) {
+            if (dir.isEmpty() || !dir.startsWith("/")) {
+                continue;
+            }
+            Path candidate = Path.of(dir, program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    private static void restore(StringBuilder script, String name, Map<String, String> jvm) {
+        String value = jvm.get(name);
+        if (value == null) {
+            script.append("unset ").append(name).append('\n');
+        } else {
+            script.append("export ").append(name).append('=').append(quote(value)).append('\n');
+        }
+    }
+
+    private static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+}
