@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import dev.corral.results.Outcome;
 import dev.corral.results.ResultsDir;
@@ -16,6 +18,8 @@ import dev.corral.results.TestResult;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -144,18 +148,7 @@ class RunCommandTest {
                 + "/slow:\n  test: test -e " + mark + " || { touch " + mark + "; echo started; sleep 600; }\n"
                 + "/later:\n  test: echo later\n");
         Path dir = tmp.resolve("killed");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process corral = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", t.root().toString(), "--workers", "1", "--results", dir.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
-        try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("tests"))
-                    && Files.walk(dir.resolve("tests")).anyMatch(p -> p.endsWith("output.txt") && contains(p, "started")));
-            corral.destroyForcibly(); // kill -9: no wind-down, the test's sleep is orphaned
-            assertThat(corral.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            corral.destroyForcibly();
-        }
+        killNineOnceATestStarted(t, dir);
         List<TestResult> before = results(dir).attempts();
         assertThat(before).extracting(TestResult::name).isNotEmpty().doesNotContain("/slow");
 
@@ -168,6 +161,62 @@ class RunCommandTest {
         assertThat(after.attempts()).as("finished tests are kept, not run again").hasSize(4).containsAll(before);
         assertThat(dir.resolve("results.yaml")).isRegularFile();
         assertThat(sleepingTests()).as("the killed run's sleep 600 was reaped").isEmpty();
+    }
+
+    @Test
+    void resumedRunPrintsTheSummaryOfTheWholeRunLikeItsReports() throws Exception {
+        Path mark = tmp.resolve("slow-ran-once");
+        TreeFixture t = new TreeFixture(tmp.resolve("resumable")).write("main.fmf", "/a:\n  test: echo a\n"
+                + "/b:\n  test: echo b; exit 1\n/c:\n  test: echo c\n"
+                + "/slow:\n  test: test -e " + mark + " || { touch " + mark + "; echo started; sleep 600; }\n"
+                + "/later:\n  test: echo later\n");
+        Path dir = tmp.resolve("killed");
+        killNineOnceATestStarted(t, dir);
+        int carried = results(dir).finals().size();
+        assertThat(carried).as("results journaled before the kill").isPositive();
+
+        Cli resumed = Cli.run("run", "--resume", dir.toString());
+
+        List<?> yaml = (List<?>) new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(dir.resolve("results.yaml")));
+        Map<String, Long> reported = yaml.stream()
+                .collect(Collectors.groupingBy(m -> (String) ((Map<?, ?>) m).get("result"), Collectors.counting()));
+        assertThat(reported).as("the reports cover the whole run").isEqualTo(Map.of("pass", 4L, "fail", 1L));
+        assertThat(resumed.exit()).as("the exit code too: /b failed before the kill").isEqualTo(1);
+        List<String> header = summaryRow(resumed.out(), "target");
+        List<String> row = summaryRow(resumed.out(), "default");
+        for (String outcome : List.of("pass", "fail", "info", "warn", "error", "skip")) {
+            assertThat(row.get(header.indexOf(outcome))).as(outcome + " in\n" + resumed.out())
+                    .isEqualTo(Long.toString(reported.getOrDefault(outcome, 0L)));
+        }
+        assertThat(row.get(header.indexOf("total"))).isEqualTo(Integer.toString(yaml.size()));
+        assertThat(resumed.out()).contains("resumed: " + carried + (carried == 1 ? " result" : " results")
+                + " carried over from the earlier run\n");
+    }
+
+    /** The printed summary table's row starting with {@code first}, split into cells. */
+    private static List<String> summaryRow(String out, String first) {
+        return out.lines().filter(l -> l.startsWith(first + " ")).map(l -> List.of(l.strip().split("\\s+")))
+                .reduce((a, b) -> {
+                    throw new AssertionError("two rows start with " + first + " in\n" + out);
+                })
+                .orElseThrow(() -> new AssertionError("no summary row " + first + " in\n" + out));
+    }
+
+    /** Runs the tree in another JVM with one worker and kills it with SIGKILL once a test printed "started". */
+    private void killNineOnceATestStarted(TreeFixture t, Path dir) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process corral = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", t.root().toString(), "--workers", "1", "--results", dir.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("tests"))
+                    && Files.walk(dir.resolve("tests")).anyMatch(p -> p.endsWith("output.txt") && contains(p, "started")));
+            corral.destroyForcibly(); // kill -9: no wind-down, the test's sleep is orphaned
+            assertThat(corral.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            corral.destroyForcibly();
+        }
     }
 
     @Test
@@ -184,6 +233,9 @@ class RunCommandTest {
         Cli withTree = Cli.run("run", t.root().toString(), "--resume", dir.toString());
         assertThat(withTree.exit()).as(withTree.err()).isZero();
         assertThat(results(dir).attempts()).hasSize(1);
+        assertThat(withTree.out()).as("nothing left to run: the summary of the whole run still shows")
+                .contains("resumed: 1 result carried over from the earlier run");
+        assertThat(summaryRow(withTree.out(), "default")).containsExactly("default", "1", "0", "0", "0", "0", "0", "1");
     }
 
     /** The {@code sleep 600} processes of these tests' trees still running on this host. */

@@ -199,6 +199,12 @@ public final class Run {
                     : RunInfo.started(runId, described, runContext, version());
             dir.writeRunInfo(info);
             if (scheduled.isEmpty()) {
+                if (earlier != null) {
+                    // resuming a run with nothing left: listeners still see it, as a run of no more tests
+                    RunListener all = RunListener.all(listeners);
+                    all.runStarted(0);
+                    all.runFinished(false);
+                }
                 dir.writeRunInfo(info.ended(RunInfo.Status.FINISHED));
                 return new RunReport(dir, Reports.writeAll(dir), false, seen);
             }
@@ -504,7 +510,12 @@ public final class Run {
             return this;
         }
 
-        /** Continues an interrupted run in its own directory: tests with a final result are kept, the rest run. */
+        /**
+         * Continues an interrupted run in its own directory: tests with a final result are kept, the rest run.
+         * Listeners see only this process's tests ({@code runStarted} counts those left, and is called with 0 when
+         * none is); a progress display that shows the whole run is given the journal's results up front, e.g.
+         * {@link dev.corral.report.console.ConsoleReport.Builder#carriedOver}.
+         */
         public Builder resume(Path interruptedResults) {
             this.resume = interruptedResults;
             return this;

@@ -40,7 +40,8 @@ import org.apiguardian.api.API;
  *       is refreshed every {@code refresh} by a virtual thread and on every event.</li>
  * </ul>
  * When the run finishes, a summary table (final outcomes per target, total time, results directory) is printed
- * once.
+ * once. A resumed run ({@link Builder#carriedOver}) is shown whole: the results its earlier incarnations journaled
+ * count as done in the live counts and in the summary, as in the reports, and the summary says how many there were.
  *
  * <pre>{@code
  * try (ConsoleReport console = ConsoleReport.builder().out(System.out).resultsDir(dir.path()).build()) {
@@ -67,6 +68,9 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
     private final Map<String, Running> running = new LinkedHashMap<>();
     private final Map<String, Provisioning> provisioning = new LinkedHashMap<>();
     private final Map<String, TestResult> finals = new LinkedHashMap<>();
+    /** Final results of earlier incarnations, in report order: the summary's rows before this process's results. */
+    private final Map<String, TestResult> earlier = new LinkedHashMap<>();
+    private final int carriedOver;
     private int planned = -1;
     private Instant runStart;
     private Duration finishedTime = Duration.ZERO;
@@ -91,6 +95,13 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
         this.refresh = b.refresh;
         this.width = b.width > 0 ? b.width : columns();
         this.clock = b.clock;
+        for (TestResult r : b.carriedOver) {
+            earlier.put(r.key(), r);
+            if (r.outcome() != Outcome.PENDING) {
+                finals.put(r.key(), r); // a pending test runs again: it is not done yet
+            }
+        }
+        this.carriedOver = finals.size();
     }
 
     /** A builder; {@link Builder#out} is required. */
@@ -125,13 +136,13 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
 
     /** The summary table of a finished run's results ({@code corral report DIR}). */
     public static String summary(RunResults results, Duration took, Path dir) {
-        return SummaryTable.render(results.finals(), -1, took, dir, false);
+        return SummaryTable.render(results.finals(), -1, 0, took, dir, false);
     }
 
     @Override
     public void runStarted(int tests) {
         locked(() -> {
-            planned = tests;
+            planned = carriedOver + tests;
             runStart = clock.instant();
             if (live && refresh.isPositive() && refresher == null) {
                 refresher = Thread.ofVirtual().name("corral-console").start(this::refreshLoop);
@@ -232,7 +243,9 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
             provisioning.clear();
             clearBlock();
             Duration took = runStart == null ? null : Duration.between(runStart, clock.instant());
-            out.print(SummaryTable.render(finals.values(), planned, took, resultsDir, interrupted));
+            Map<String, TestResult> whole = new LinkedHashMap<>(earlier);
+            whole.putAll(finals);
+            out.print(SummaryTable.render(whole.values(), planned, carriedOver, took, resultsDir, interrupted));
             out.flush();
         });
     }
@@ -606,6 +619,7 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
         private Duration refresh = Duration.ofSeconds(1);
         private int width;
         private InstantSource clock = InstantSource.system();
+        private List<TestResult> carriedOver = List.of();
 
         private Builder() {
         }
@@ -663,6 +677,18 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
         /** The clock for elapsed times (default the system clock). */
         public Builder clock(InstantSource source) {
             this.clock = Objects.requireNonNull(source, "source must not be null");
+            return this;
+        }
+
+        /**
+         * The results journaled by the earlier, interrupted incarnations of a run that this process resumes
+         * ({@code corral run --resume}); default none. Their tests with a final result are counted as done from the
+         * start (the live counts and ETA cover what remains), the summary shows the whole run as the reports do,
+         * plus one line saying how many results were carried over. A test whose earlier result is pending runs
+         * again: it counts as not done, and its pending result stays in the summary only if it does not finish.
+         */
+        public Builder carriedOver(RunResults earlier) {
+            this.carriedOver = Objects.requireNonNull(earlier, "earlier must not be null").finals();
             return this;
         }
 

@@ -23,11 +23,13 @@ final class SummaryTable {
     /**
      * @param finals      the final result of each test
      * @param planned     number of tests the run meant to run, or -1 when unknown
+     * @param carriedOver number of {@code finals} carried over from earlier incarnations of a resumed run, or 0
      * @param took        the run's wall time, or {@code null}
      * @param dir         the results directory, or {@code null}
      * @param interrupted whether the run was interrupted
      */
-    static String render(Collection<TestResult> finals, int planned, Duration took, Path dir, boolean interrupted) {
+    static String render(Collection<TestResult> finals, int planned, int carriedOver, Duration took, Path dir,
+                         boolean interrupted) {
         Map<String, Map<Outcome, Integer>> perTarget = new LinkedHashMap<>();
         Map<Outcome, Integer> total = new EnumMap<>(Outcome.class);
         for (TestResult r : finals) {
@@ -66,6 +68,10 @@ final class SummaryTable {
                 }
             }
             b.append(line.toString().stripTrailing()).append('\n');
+        }
+        if (carriedOver > 0) {
+            b.append("resumed: ").append(carriedOver).append(carriedOver == 1 ? " result" : " results")
+                    .append(" carried over from the earlier run\n");
         }
         List<String> facts = new ArrayList<>();
         if (interrupted) {

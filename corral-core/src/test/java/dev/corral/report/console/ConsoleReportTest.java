@@ -236,6 +236,81 @@ class ConsoleReportTest {
                 """);
     }
 
+    /** An interrupted run's journal: three tests with a final result, one pending (its machine never came). */
+    private static RunResults earlierIncarnation() {
+        return RunResults.of(List.of(
+                finished("default", "/a", 1, 1, "local-1", Outcome.PASS, 10_000, List.of()),
+                finished("default", "/b", 2, 1, "local-1", Outcome.FAIL, 10_000, List.of()),
+                finished("default", "/b", 2, 2, "local-2", Outcome.PASS, 10_000, List.of()),
+                finished("default", "/c", 3, 1, null, Outcome.PENDING, 0, List.of("not run: no machine")),
+                finished("default", "/d", 4, 1, "local-2", Outcome.FAIL, 10_000, List.of())));
+    }
+
+    @Test
+    void resumedRunSummarizesTheWholeRunAndSaysWhatWasCarriedOver() {
+        StringWriter text = new StringWriter();
+        ManualClock clock = new ManualClock();
+        ConsoleReport console = ConsoleReport.builder().out(new PrintWriter(text)).live(false).clock(clock)
+                .carriedOver(earlierIncarnation()).build();
+
+        console.runStarted(2); // the pending /c runs again, and /e is new
+        console.testFinished(finished("default", "/c", 3, 1, "local-3", Outcome.PASS, 2000, List.of()));
+        console.testFinished(finished("default", "/e", 5, 1, "local-3", Outcome.ERROR, 1000, List.of()));
+        clock.at(3);
+        console.runFinished(false);
+
+        assertThat(text.toString()).isEqualTo("""
+                pass /c (2.0s) [local-3]
+                errr /e (1.0s) [local-3]
+                target   pass  fail  info  warn  error  skip  total
+                default     3     1     0     0      1     0      5
+                resumed: 3 results carried over from the earlier run
+                took 3.0s
+                """);
+    }
+
+    @Test
+    void resumedRunCountsCarriedOverTestsAsDoneLiveAndEstimatesOnlyWhatRemains() {
+        StringWriter text = new StringWriter();
+        ManualClock clock = new ManualClock();
+        ConsoleReport console = ConsoleReport.builder().out(new PrintWriter(text)).live(true).color(false)
+                .refresh(Duration.ZERO).width(80).clock(clock).carriedOver(earlierIncarnation()).build();
+
+        console.runStarted(3);
+        console.testStarted("default", test("/c"), "local-1", 1, Duration.ofSeconds(60));
+        clock.at(20);
+        // ETA: 40 s left of /c, + 2 tests not started at the 60 s expected, on 1 machine
+        assertThat(console.statusBlock().getLast()).isEqualTo("[3/6] 2 pass · 1 fail · 1 running · 0:20 · ETA 2:40");
+
+        console.testFinished(finished("default", "/c", 3, 1, "local-1", Outcome.PASS, 20_000, List.of()));
+        console.testStarted("default", test("/e"), "local-1", 1, Duration.ofSeconds(60));
+        clock.at(30);
+        // ETA: 50 s left of /e, + 1 test not started at this process's 20 s average
+        assertThat(console.statusBlock().getLast()).isEqualTo("[4/6] 3 pass · 1 fail · 1 running · 0:30 · ETA 1:10");
+        console.runFinished(true);
+
+        assertThat(screen(text.toString())).containsSubsequence(
+                "target   pass  fail  info  warn  error  skip  total",
+                "default     3     1     0     0      0     0      4",
+                "resumed: 3 results carried over from the earlier run",
+                "interrupted: 2 of 6 tests have no result · took 30.0s");
+    }
+
+    @Test
+    void interruptedResumeKeepsAPendingResultThatDidNotRunAgain() {
+        StringWriter text = new StringWriter();
+        ConsoleReport console = ConsoleReport.builder().out(new PrintWriter(text)).live(false)
+                .clock(new ManualClock()).carriedOver(earlierIncarnation()).build();
+        console.runStarted(2);
+        console.runFinished(true);
+
+        RunResults journal = earlierIncarnation();
+        assertThat(text.toString()).as("the same counts as a report of the journal")
+                .startsWith(ConsoleReport.summary(journal, null, null))
+                .contains("resumed: 3 results carried over from the earlier run\n")
+                .contains("interrupted: 1 of 5 tests have no result");
+    }
+
     @Test
     void builderRejectsMissingOutput() {
         assertThatThrownBy(() -> ConsoleReport.builder().build())
