@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,13 +15,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
-import dev.corral.files.FileTrees;
 import dev.corral.machine.Capability;
 import dev.corral.machine.Command;
 import dev.corral.machine.CommandFailedException;
 import dev.corral.machine.Connection;
 import dev.corral.machine.ConnectionException;
 import dev.corral.machine.ExecResult;
+import dev.corral.machine.FileContent;
 import dev.corral.machine.Machine;
 import dev.corral.results.TestResult;
 import dev.corral.secret.MaskedOutput;
@@ -181,25 +180,12 @@ final class Attempt {
     /** Puts the test's directory on the machine in one transfer: {@code data/}, metadata, the test script. */
     private void setUp() throws InterruptedException {
         String inner = test.framework() == Framework.SHELL ? "set -eo pipefail; " + test.test() : test.test();
-        Path stage;
-        try {
-            stage = Files.createTempDirectory("corral-test-");
-        } catch (IOException e) {
-            throw new CorralException("cannot create a staging directory: " + e.getMessage(), e);
-        }
-        try {
-            Files.createDirectory(stage.resolve("data"));
-            Files.writeString(stage.resolve("metadata.yaml"),
-                    secrets.mask(MetadataFile.render(test, invocation.context())));
-            Path script = stage.resolve("test.sh");
-            Files.writeString(script, inner.endsWith("\n") ? inner : inner + "\n");
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-            machine.connection().upload(stage, remoteDir, deadline.min(STEP_LIMIT));
-        } catch (IOException e) {
-            throw new CorralException("cannot stage the test " + test.name() + ": " + e.getMessage(), e);
-        } finally {
-            FileTrees.deleteQuietly(stage);
-        }
+        machine.connection().write(remoteDir, List.of(
+                FileContent.directory("data"),
+                FileContent.file("metadata.yaml", secrets.mask(MetadataFile.render(test, invocation.context()))
+                        .getBytes(StandardCharsets.UTF_8)),
+                FileContent.executable("test.sh", (inner.endsWith("\n") ? inner : inner + "\n")
+                        .getBytes(StandardCharsets.UTF_8))), deadline.min(STEP_LIMIT));
     }
 
     private String testScript() {

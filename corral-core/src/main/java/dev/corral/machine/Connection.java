@@ -1,8 +1,14 @@
 package dev.corral.machine;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
+import dev.corral.CorralException;
 import dev.corral.Deadline;
+import dev.corral.files.FileTrees;
 
 import org.apiguardian.api.API;
 
@@ -38,4 +44,40 @@ public interface Connection {
      * created with its parents; a missing source is a {@link CommandFailedException}.
      */
     void download(String source, Path target, Deadline deadline) throws InterruptedException;
+
+    /**
+     * Writes small files and empty directories below {@code target} (created with its parents) in one transfer,
+     * replacing files of the same names. The default stages them in a local temporary directory and
+     * {@link #upload uploads} it; a connection that reaches the machine's files directly writes them in place.
+     *
+     * @throws CorralException when the local staging directory cannot be written
+     */
+    default void write(String target, List<FileContent> files, Deadline deadline) throws InterruptedException {
+        Path stage;
+        try {
+            stage = Files.createTempDirectory("corral-files-");
+        } catch (IOException e) {
+            throw new CorralException("cannot create a staging directory: " + e.getMessage(), e);
+        }
+        try {
+            for (FileContent file : files) {
+                Path local = stage.resolve(file.path());
+                if (file.isDirectory()) {
+                    Files.createDirectories(local);
+                } else {
+                    Files.createDirectories(local.getParent());
+                    Files.write(local, file.content());
+                    Files.setPosixFilePermissions(local,
+                            PosixFilePermissions.fromString(file.executable() ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+            // the staging directory is private (0700); the target keeps the machine's usual mode
+            Files.setPosixFilePermissions(stage, PosixFilePermissions.fromString("rwxr-xr-x"));
+            upload(stage, target, deadline);
+        } catch (IOException e) {
+            throw new CorralException("cannot stage files for " + target + ": " + e.getMessage(), e);
+        } finally {
+            FileTrees.deleteQuietly(stage);
+        }
+    }
 }

@@ -246,6 +246,31 @@ public abstract class ConnectionContract {
     }
 
     @Test
+    void smallFilesAreWrittenInOneGoWithTheirModes() throws Exception {
+        String target = fresh("write") + "/new/dir";
+        connection().write(target, List.of(
+                FileContent.directory("data"),
+                FileContent.file("notes/a.txt", "it's \"quoted\"\n".getBytes(StandardCharsets.UTF_8)),
+                FileContent.executable("run.sh", "echo hi\n".getBytes(StandardCharsets.UTF_8))), soon());
+        // written again: files are replaced, not appended to
+        connection().write(target, List.of(FileContent.file("notes/a.txt", "second\n".getBytes(StandardCharsets.UTF_8))),
+                soon());
+
+        assertThat(run("cat", target + "/notes/a.txt").stdout()).isEqualTo("second\n");
+        assertThat(run("bash", target + "/run.sh").stdout()).isEqualTo("hi\n");
+        assertThat(run("stat", "-c", "%a %F", target + "/run.sh", target + "/notes/a.txt", target + "/data").stdout())
+                .isEqualTo("755 regular file\n644 regular file\n755 directory\n");
+    }
+
+    @Test
+    void fileContentPathsStayBelowTheirDirectory() {
+        for (String bad : List.of("", "/etc/passwd", "..", "a/../../b", "../x")) {
+            assertThatThrownBy(() -> FileContent.file(bad, new byte[0])).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void downloadingWhatDoesNotExistFailsClearly() throws InterruptedException {
         String missing = scratchDir() + "/does-not-exist-" + UUID.randomUUID();
         assertThatThrownBy(() -> connection().download(missing, local.resolve("x"), soon()))

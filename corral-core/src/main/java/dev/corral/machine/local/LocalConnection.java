@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,7 @@ import dev.corral.machine.CommandFailedException;
 import dev.corral.machine.Connection;
 import dev.corral.machine.ConnectionException;
 import dev.corral.machine.ExecResult;
+import dev.corral.machine.FileContent;
 
 import org.slf4j.Logger;
 
@@ -45,6 +48,7 @@ final class LocalConnection implements Connection {
     /** How long output pumps may take to drain after the command's processes are gone. */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
     private static final File DEV_NULL = new File("/dev/null");
+    private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
 
     private final LocalMachine machine;
     private final String setsid;
@@ -340,6 +344,33 @@ final class LocalConnection implements Connection {
             throw new CorralException("cannot upload " + source + ": no such file or directory");
         }
         copy(source, resolve(target), deadline, "upload of " + source + " to " + target);
+    }
+
+    /** Writes the files in place: the machine's files are this host's. */
+    @Override
+    public void write(String target, List<FileContent> files, Deadline deadline) throws InterruptedException {
+        ensureOpen("write to " + target);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        Path dir = resolve(target);
+        try {
+            Files.createDirectories(dir);
+            for (FileContent file : files) {
+                Path path = dir.resolve(file.path()).normalize();
+                if (file.isDirectory()) {
+                    Files.createDirectories(path);
+                    continue;
+                }
+                Files.createDirectories(path.getParent());
+                Files.write(path, file.content());
+                if (file.executable()) {
+                    Files.setPosixFilePermissions(path, EXECUTABLE);
+                }
+            }
+        } catch (IOException e) {
+            throw new CommandFailedException("write to " + target, failure(1, false, e.toString(), System.nanoTime()));
+        }
     }
 
     @Override

@@ -1,0 +1,43 @@
+package dev.corral.machine;
+
+import java.util.Objects;
+
+import org.apiguardian.api.API;
+
+/**
+ * A small file, or an empty directory, to write on a machine with {@link Connection#write}.
+ *
+ * @param path       the path below the target directory, {@code /}-separated, without {@code ..}
+ * @param content    the file's bytes, or {@code null} for a directory
+ * @param executable whether the file gets mode 0755 instead of 0644
+ */
+@API(status = API.Status.EXPERIMENTAL)
+public record FileContent(String path, byte[] content, boolean executable) {
+
+    public FileContent {
+        Objects.requireNonNull(path, "path must not be null");
+        if (path.isEmpty() || path.startsWith("/") || ("/" + path + "/").contains("/../")) {
+            throw new IllegalArgumentException("path must be relative and stay below its directory: " + path);
+        }
+    }
+
+    /** A regular file with mode 0644. */
+    public static FileContent file(String path, byte[] content) {
+        return new FileContent(path, Objects.requireNonNull(content, "content must not be null"), false);
+    }
+
+    /** A file with mode 0755. */
+    public static FileContent executable(String path, byte[] content) {
+        return new FileContent(path, Objects.requireNonNull(content, "content must not be null"), true);
+    }
+
+    /** An empty directory. */
+    public static FileContent directory(String path) {
+        return new FileContent(path, null, false);
+    }
+
+    /** Whether this is a directory. */
+    public boolean isDirectory() {
+        return content == null;
+    }
+}
