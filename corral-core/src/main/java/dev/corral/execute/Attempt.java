@@ -56,6 +56,8 @@ final class Attempt {
     private final String relativeDir;
     private final Path localDir;
     private final String remoteDir;
+    /** Whether the test's directory on the machine is {@link #localDir} itself. */
+    private final boolean inPlace;
     /** The run's secrets plus the values of the test's and plan's variables with a secret name. */
     private Secrets secrets;
 
@@ -81,10 +83,12 @@ final class Attempt {
         this.log = LoggerFactory.getLogger("corral.execute." + machine.id());
         this.relativeDir = TestDirectory.relative(invocation.target(), test.name(), invocation.serialNumber(),
                 invocation.attempt());
-        this.localDir = invocation.resultsDir().resolve(relativeDir);
+        this.localDir = invocation.resultsDir().resolve(relativeDir).toAbsolutePath();
         this.secrets = invocation.secrets();
+        // on a machine that shares this host's files the test works in its results directory, as tmt's do
+        this.inPlace = machine.can(Capability.HOST_FILES);
         String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        this.remoteDir = prepared.testsDir() + "/"
+        this.remoteDir = inPlace ? localDir.toString() : prepared.testsDir() + "/"
                 + TestDirectory.leaf(test.name(), invocation.serialNumber(), invocation.attempt()) + "-" + random;
     }
 
@@ -279,7 +283,9 @@ final class Attempt {
     /** Copies the test's directory from the machine ({@code data/}, beakerlib files, ...) next to the output. */
     private void collect() throws InterruptedException {
         try {
-            machine.connection().download(remoteDir, localDir, Deadline.after(STEP_LIMIT));
+            if (!inPlace) {
+                machine.connection().download(remoteDir, localDir, Deadline.after(STEP_LIMIT));
+            }
             collected = true;
             maskCollected();
             for (String link : CollectedLinks.removeEscaping(localDir)) {
@@ -347,7 +353,9 @@ final class Attempt {
         } catch (IOException e) {
             throw new CorralException("cannot read the reboot request " + file + ": " + e.getMessage(), e);
         }
-        RemoteFiles.remove(machine.connection(), remoteDir + "/data/reboot-request", Deadline.after(STEP_LIMIT));
+        if (!inPlace) {
+            RemoteFiles.remove(machine.connection(), remoteDir + "/data/reboot-request", Deadline.after(STEP_LIMIT));
+        }
         return request;
     }
 

@@ -10,5 +10,10 @@ public enum Capability {
     /** Tests run as root. */
     ROOT,
     /** The machine is a whole system (container with init or VM), not a process slot on the host. */
-    ISOLATED
+    ISOLATED,
+    /**
+     * The machine's files are this host's files at the same paths (a local process slot): a test's directory on
+     * the machine can be its results directory, and nothing has to be copied back.
+     */
+    HOST_FILES
 }

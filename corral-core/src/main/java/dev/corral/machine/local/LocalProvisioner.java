@@ -129,7 +129,7 @@ public final class LocalProvisioner implements Provisioner {
     }
 
     private static Set<Capability> capabilities() {
-        Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
+        Set<Capability> capabilities = EnumSet.of(Capability.HOST_FILES);
         if (isRoot()) {
             capabilities.add(Capability.ROOT);
         }
