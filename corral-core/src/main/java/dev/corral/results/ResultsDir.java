@@ -87,12 +87,19 @@ public final class ResultsDir {
     /**
      * Uses exactly {@code dir} ({@code --results DIR}), creating it when missing; no {@code latest} link.
      *
-     * @throws ResultsException when it exists and is not a directory, or cannot be created
+     * @throws ResultsException when it exists and is not a directory, already holds a run ({@code run.json} or a
+     *                          journal), or cannot be created
      */
     public static ResultsDir at(Path dir) {
         Objects.requireNonNull(dir, "dir must not be null");
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new ResultsException(dir + " is not a directory: choose another results directory");
+        }
+        ResultsDir existing = new ResultsDir(dir);
+        if (Files.exists(existing.runJson()) || Files.exists(existing.journalFile())) {
+            // a second run would mix its journal with the first one's and overwrite its run.json
+            throw new ResultsException(dir + " already holds a run: resume it (corral run --resume " + dir
+                    + ") or choose another results directory");
         }
         try {
             Files.createDirectories(dir);

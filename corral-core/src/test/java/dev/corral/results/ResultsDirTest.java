@@ -144,6 +144,18 @@ class ResultsDirTest {
     }
 
     @Test
+    void anExplicitDirectoryThatHoldsARunIsRefused() throws IOException {
+        ResultsDir first = ResultsDir.at(parent.resolve("explicit"));
+        assertThat(ResultsDir.at(parent.resolve("explicit")).path()).as("empty: still usable").isEqualTo(first.path());
+        Files.writeString(first.journalFile(), "");
+
+        assertThatThrownBy(() -> ResultsDir.at(parent.resolve("explicit")))
+                .isInstanceOf(ResultsException.class)
+                .hasMessage(parent.resolve("explicit") + " already holds a run: resume it (corral run --resume "
+                        + parent.resolve("explicit") + ") or choose another results directory");
+    }
+
+    @Test
     void testPathsAreSafeAndDistinct() {
         assertThat(ResultsDir.testPath("default", "/tests/login", 3, 1)).isEqualTo("tests/tests/login-3");
         assertThat(ResultsDir.testPath("default", "/tests/login", 3, 2)).isEqualTo("tests/tests/login-3-attempt2");
