@@ -47,6 +47,8 @@ class TestWrapperLockTest {
     @AfterEach
     void release() {
         if (holder != null) {
+            // flock runs the command as its child: both go
+            holder.descendants().forEach(ProcessHandle::destroyForcibly);
             holder.destroyForcibly();
         }
     }
