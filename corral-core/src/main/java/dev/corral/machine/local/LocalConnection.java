@@ -81,7 +81,7 @@ final class LocalConnection implements Connection {
         validateEnvironment(command);
         Path directory = resolve(command.cwd() == null ? "." : command.cwd());
         String request = RunnerRequest.render(command, directory, jvmEnvironment,
-                RunnerRequest.executable(command.argv().getFirst(), jvmEnvironment.get("PATH")));
+                RunnerRequest.executable(command.argv().getFirst(), jvmEnvironment.get("PATH")), bash());
         if (request != null) {
             return execOnRunner(command, deadline, request);
         }
@@ -205,11 +205,16 @@ final class LocalConnection implements Connection {
     }
 
     private Runner startRunner() throws IOException {
-        String bash = RunnerRequest.executable("bash", jvmEnvironment.get("PATH"));
+        String bash = bash();
         if (bash == null) {
             throw new IOException("bash not found in PATH");
         }
         return Runner.start(setsid, bash, tokenPrefix + UUID.randomUUID(), requestDir, machine.workPath());
+    }
+
+    /** The bash runners run, or {@code null} when PATH has none. */
+    private String bash() {
+        return RunnerRequest.executable("bash", jvmEnvironment.get("PATH"));
     }
 
     private static void validateEnvironment(Command command) {

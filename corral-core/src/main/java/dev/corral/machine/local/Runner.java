@@ -22,6 +22,10 @@ import java.util.UUID;
  * command, keeping its pid, session, pipes and token. Starting the next runner while a command runs takes the
  * process start-up ({@code jspawnhelper}, {@code setsid}, bash) off the command's path.
  *
+ * <p>A command {@code bash SCRIPT ARGS...} is not started again: the runner, itself that bash, reads the script
+ * (with {@code $0}, arguments, variables and SHLVL as a started bash has them), one process start less per test.
+ * The one visible difference is the process's command line in {@code /proc/PID/cmdline}, which stays the runner's.
+ *
  * <p>A runner whose JVM dies reads end-of-file and exits.
  */
 final class Runner {

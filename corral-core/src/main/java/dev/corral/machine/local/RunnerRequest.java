@@ -35,8 +35,9 @@ final class RunnerRequest {
      * @param directory  its working directory, resolved
      * @param jvm        the JVM's environment, which the command inherits
      * @param executable the absolute path of the command's program, or {@code null} when not found
+     * @param bash       the bash runners run: {@code bash SCRIPT ARGS...} with that bash is run by the runner itself
      */
-    static String render(Command command, Path directory, Map<String, String> jvm, String executable) {
+    static String render(Command command, Path directory, Map<String, String> jvm, String executable, String bash) {
         if (executable == null || !Files.isDirectory(directory)) {
             return null;
         }
@@ -78,11 +79,43 @@ final class RunnerRequest {
         }
         command.env().forEach((name, value) ->
                 script.append("export ").append(name).append('=').append(quote(value)).append('\n'));
+        if (sourceable(command, directory, jvm, executable, bash)) {
+            // `bash SCRIPT ARGS`, one exec less: the runner (a bash >= 5, to set $0) reads the script itself, as
+            // the started bash would: same pid, $0, arguments, variables, SHLVL and exit status
+            List<String> argv = command.argv();
+            script.append("if ((BASH_VERSINFO[0] >= 5)); then\n  set --");
+            for (String arg : argv.subList(2, argv.size())) {
+                script.append(' ').append(quote(arg));
+            }
+            script.append("\n  BASH_ARGV0=").append(quote(argv.get(1))).append('\n');
+            if (level == null) {
+                script.append("  export SHLVL=1\n");
+            }
+            script.append("  unset BASH_EXECUTION_STRING\n  . ").append(quote(argv.get(1))).append("\n  exit\nfi\n");
+        }
         script.append("exec -a ").append(quote(command.argv().getFirst())).append(" -- ").append(quote(executable));
         for (String arg : command.argv().subList(1, command.argv().size())) {
             script.append(' ').append(quote(arg));
         }
         return script.append('\n').toString();
+    }
+
+    /**
+     * Whether the command is {@code bash SCRIPT ARGS...} with the runners' bash and a script file named with a
+     * slash (so {@code .} does not search PATH), without variables that change how bash starts.
+     */
+    private static boolean sourceable(Command command, Path directory, Map<String, String> jvm, String executable,
+                                      String bash) {
+        List<String> argv = command.argv();
+        if (argv.size() < 2 || !executable.equals(bash) || argv.get(1).startsWith("-") || argv.get(1).indexOf('/') < 0) {
+            return false;
+        }
+        for (String name : List.of("BASH_ENV", "POSIXLY_CORRECT")) {
+            if (jvm.containsKey(name) || command.env().containsKey(name)) {
+                return false;
+            }
+        }
+        return Files.isRegularFile(directory.resolve(argv.get(1)));
     }
 
     /** The program a {@link ProcessBuilder} would run: a name with a slash as it is, else found in the JVM's PATH. */

@@ -346,6 +346,28 @@ class LocalConnectionTest extends ConnectionContract {
     }
 
     @Test
+    void aBashScriptIsReadByTheRunnerItselfAsTheStartedBashWould() throws Exception {
+        Path script = Files.writeString(Path.of(machine.workDir(), "show.sh"), """
+                printf '%s|%s|%s|%s|%s|%s\\n' "$0" "$#" "$*" "$SHLVL" "${BASH_SOURCE[0]}" "${BASH_EXECUTION_STRING-unset}"
+                tr '\\0' ' ' < /proc/$$/cmdline > "$0.cmdline-$1"
+                exit 7
+                """);
+
+        ExecResult sourced = run(Command.builder("bash", script.toString(), "sourced", "c").env("X", "1").build());
+        // a name bash cannot export makes the command start the direct way: a new bash reads the script
+        ExecResult started = run(Command.builder("bash", script.toString(), "started", "c")
+                .env("NOT-AN-IDENTIFIER", "1").build());
+
+        assertThat(List.of(sourced.exitCode(), started.exitCode())).containsExactly(7, 7);
+        int level = Integer.parseInt(System.getenv("SHLVL")) + 1;
+        assertThat(sourced.stdout()).isEqualTo(script + "|2|sourced c|" + level + "|" + script + "|unset\n");
+        assertThat(started.stdout()).isEqualTo(script + "|2|started c|" + level + "|" + script + "|unset\n");
+        assertThat(Files.readString(Path.of(script + ".cmdline-sourced"))).as("no second bash: the runner read it")
+                .contains("corral-runner");
+        assertThat(Files.readString(Path.of(script + ".cmdline-started"))).startsWith("bash " + script);
+    }
+
+    @Test
     void variablesBashKeepsToItselfStillReachTheCommand() throws Exception {
         ExecResult result = run(Command.builder("printenv", "SHELLOPTS", "UID", "RANDOM")
                 .env("SHELLOPTS", "not bash's").env("UID", "12345").env("RANDOM", "4").build());
