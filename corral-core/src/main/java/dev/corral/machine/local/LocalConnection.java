@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import dev.corral.CorralException;
 import dev.corral.Deadline;
 import dev.corral.files.FileTrees;
+import dev.corral.files.TreeCopy;
 import dev.corral.machine.Signals;
 import dev.corral.machine.BoundedCapture;
 import dev.corral.machine.OutputPump;

@@ -1,4 +1,4 @@
-package dev.corral.machine.local;
+package dev.corral.files;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -18,13 +18,16 @@ import java.util.Set;
 
 import dev.corral.Deadline;
 
+import org.apiguardian.api.API;
+
 /**
  * Copies a file or a directory tree on the local file system the way {@code cp -a source/. target} does: modes
  * and modification times are kept, symbolic links are copied as links (never followed, the source itself
  * included), special files (FIFOs, sockets, devices) are skipped. Existing files in the target are replaced,
  * existing directories merged.
  */
-final class TreeCopy {
+@API(status = API.Status.EXPERIMENTAL)
+public final class TreeCopy {
     private static final Set<PosixFilePermission> WHILE_COPYING = PosixFilePermissions.fromString("rwx------");
 
     private TreeCopy() {
@@ -38,7 +41,7 @@ final class TreeCopy {
      * @throws InterruptedIOException  when the deadline expires
      * @throws InterruptedException    when interrupted
      */
-    static void copy(Path source, Path target, Deadline deadline) throws IOException, InterruptedException {
+    public static void copy(Path source, Path target, Deadline deadline) throws IOException, InterruptedException {
         if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException(source.toString());
         }
