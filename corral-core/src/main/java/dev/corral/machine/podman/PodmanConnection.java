@@ -1,14 +1,22 @@
 package dev.corral.machine.podman;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 import dev.corral.Deadline;
+import dev.corral.files.TreeCopy;
+import dev.corral.machine.CommandFailedException;
+import dev.corral.machine.FileContent;
 import dev.corral.machine.Signals;
 import dev.corral.machine.BoundedCapture;
 import dev.corral.machine.OutputPump;
@@ -59,6 +67,8 @@ public final class PodmanConnection implements Connection {
     private final String container;
     private final String baseDir;
     private final Logger log;
+    /** The container's files as the host sees them, or {@code null}: files move through {@code podman exec}. */
+    private volatile HostView hostView;
 
     /**
      * A connection to a running container through the {@code podman} on {@code PATH}; relative paths resolve
@@ -110,12 +120,79 @@ public final class PodmanConnection implements Connection {
 
     @Override
     public void upload(Path source, String target, Deadline deadline) throws InterruptedException {
-        TarTransfer.upload(this, source, resolve(target), deadline);
+        HostView view = hostView;
+        Path host = view == null ? null : view.map(resolve(target));
+        if (host == null || !Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+            TarTransfer.upload(this, source, resolve(target), deadline);
+            return;
+        }
+        hostCopy(source, host, deadline, "upload of " + source + " to " + target);
     }
 
     @Override
     public void download(String source, Path target, Deadline deadline) throws InterruptedException {
-        TarTransfer.download(this, resolve(source), target, deadline);
+        HostView view = hostView;
+        Path host = view == null ? null : view.map(resolve(source));
+        if (host == null || !Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
+            // a missing source fails as the container reports it
+            TarTransfer.download(this, resolve(source), target, deadline);
+            return;
+        }
+        hostCopy(host, target, deadline, "download of " + source + " to " + target);
+    }
+
+    /** Writes in place through the host's view of the container, when there is one. */
+    @Override
+    public void write(String target, List<FileContent> files, Deadline deadline) throws InterruptedException {
+        HostView view = hostView;
+        String dir = resolve(target);
+        List<Path> hostPaths = new ArrayList<>(files.size());
+        for (FileContent file : files) {
+            Path host = view == null ? null : view.map(dir + "/" + file.path());
+            if (host == null) {
+                Connection.super.write(target, files, deadline);
+                return;
+            }
+            hostPaths.add(host);
+        }
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                FileContent file = files.get(i);
+                Path host = hostPaths.get(i);
+                if (file.isDirectory()) {
+                    Files.createDirectories(host);
+                    continue;
+                }
+                Files.createDirectories(host.getParent());
+                Files.write(host, file.content());
+                Files.setPosixFilePermissions(host, PosixFilePermissions.fromString(file.executable() ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        } catch (IOException e) {
+            throw new CommandFailedException("write to " + target + " in container " + container,
+                    new ExecResult(1, null, false, "", e.toString(), Duration.ZERO));
+        }
+    }
+
+    /**
+     * Moves files with host file operations from now on ({@code null}: through {@code podman exec}); see
+     * {@link HostView}.
+     */
+    void useHostView(HostView view) {
+        this.hostView = view;
+    }
+
+    boolean hasHostView() {
+        return hostView != null;
+    }
+
+    private void hostCopy(Path from, Path to, Deadline deadline, String what) throws InterruptedException {
+        try {
+            TreeCopy.copy(from, to, deadline);
+        } catch (InterruptedIOException e) {
+            throw new CommandFailedException(what, new ExecResult(-1, null, true, "", e.getMessage(), Duration.ZERO));
+        } catch (IOException e) {
+            throw new CommandFailedException(what, new ExecResult(1, null, false, "", e.toString(), Duration.ZERO));
+        }
     }
 
     /** Runs an internal request (transfers) and checks that the container is still there. */
@@ -140,7 +217,8 @@ public final class PodmanConnection implements Connection {
     }
 
     private void failIfGone(Invocation.Ending ending, String what, String stderr) throws InterruptedException {
-        if (ending.killed() || !SUSPICIOUS.contains(ending.exitCode())) {
+        // a command killed at its deadline may have hung because the container froze (paused): ask once
+        if (!ending.killed() && !SUSPICIOUS.contains(ending.exitCode())) {
             return;
         }
         String state = state(Deadline.after(Duration.ofSeconds(30)));

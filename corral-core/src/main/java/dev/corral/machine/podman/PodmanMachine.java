@@ -61,7 +61,7 @@ final class PodmanMachine implements Machine {
     }
 
     @Override
-    public Connection connection() {
+    public PodmanConnection connection() {
         return connection;
     }
 

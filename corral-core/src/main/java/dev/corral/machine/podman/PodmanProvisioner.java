@@ -146,6 +146,11 @@ public final class PodmanProvisioner implements Provisioner {
             }
             PodmanMachine machine = new PodmanMachine(id, name, spec.systemd(), WORK_DIR, capabilities, cli, log, machinesHeld::remove);
             machinesHeld.add(machine);
+            if (uid == 0) {
+                PodmanConnection connection = machine.connection();
+                connection.useHostView(HostView.open(cli, connection, name, WORK_DIR, deadline, log));
+                note(provisionLog, "files move " + (connection.hasHostView() ? "through podman mount" : "through podman exec"));
+            }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             note(provisionLog, "ready after " + took.toMillis() + " ms, uid " + uid);
             log.debug("container {} ready after {} ms", name, took.toMillis());

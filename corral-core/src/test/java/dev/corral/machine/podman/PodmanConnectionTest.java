@@ -1,13 +1,21 @@
 package dev.corral.machine.podman;
 
-import java.nio.file.Path;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import dev.corral.machine.Command;
 import dev.corral.machine.Connection;
 import dev.corral.machine.ConnectionContract;
+import dev.corral.machine.FileContent;
 import dev.corral.machine.Machine;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,5 +49,31 @@ class PodmanConnectionTest extends ConnectionContract {
     @Override
     protected String scratchDir() {
         return machine.workDir() + "/contract";
+    }
+
+    @Test
+    void aRootContainersFilesMoveThroughTheHostsViewOfIt() {
+        assertThat(((PodmanConnection) machine.connection()).hasHostView()).isTrue();
+    }
+
+    @Test
+    void aSymlinkInTheContainerNeverLeadsToTheHostsFiles(@TempDir Path local) throws Exception {
+        String dir = machine.workDir() + "/escape-" + UUID.randomUUID();
+        Connection c = machine.connection();
+        c.exec(Command.of("sh", "-c", "mkdir -p \"$1\" && ln -s / \"$1/root\" && echo container > /tmp/whose",
+                "sh", dir), TestRun.minutes(1)).orThrow("symlink");
+        Files.writeString(local.resolve("mine"), "from the host\n");
+        String marker = "corral-escape-" + UUID.randomUUID();
+
+        c.download(dir + "/root/tmp/whose", local.resolve("whose"), TestRun.minutes(1));
+        c.upload(local.resolve("mine"), dir + "/root/tmp/" + marker, TestRun.minutes(1));
+        c.write(dir + "/root/tmp", List.of(FileContent.file(marker + ".w", new byte[] {1})), TestRun.minutes(1));
+
+        assertThat(Files.readString(local.resolve("whose"))).isEqualTo("container\n");
+        assertThat(Path.of("/tmp", marker)).doesNotExist();
+        assertThat(Path.of("/tmp", marker + ".w")).doesNotExist();
+        assertThat(c.exec(Command.of("cat", "/tmp/" + marker), TestRun.minutes(1)).stdout()).isEqualTo("from the host\n");
+        assertThat(c.exec(Command.of("stat", "-c", "%s", "/tmp/" + marker + ".w"), TestRun.minutes(1)).stdout())
+                .isEqualTo("1\n");
     }
 }
