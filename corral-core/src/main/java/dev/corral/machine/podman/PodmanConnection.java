@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
  *   <li>When the container disappears (killed, removed, stopped) a running or new command ends with a
  *       {@link ConnectionException}, detected from the client's exit status (125, 126, 137, 255) and the
  *       container's state.</li>
- *   <li>{@link #upload}/{@link #download} pipe host {@code tar} into {@code tar} in the container (measured about
- *       twice as fast as {@code podman cp} for a 500-file tree); modes and symlinks are kept, ownership is
- *       the container user's.</li>
+ *   <li>{@link #upload}/{@link #download}/{@link #write} pipe host {@code tar} into {@code tar} in the container
+ *       (measured about twice as fast as {@code podman cp} for a 500-file tree); modes and symlinks are kept,
+ *       ownership is the container user's. Containers from {@link PodmanProvisioner} that run as root under
+ *       rootful podman move files through the host's view of them instead ({@code podman mount}), without any
+ *       {@code podman exec}.</li>
  * </ul>
  *
  * <p>Relative paths on the container (working directories, transfer targets) resolve against the connection's
