@@ -15,6 +15,7 @@ import dev.corral.machine.Machine;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,30 @@ class PodmanConnectionTest extends ConnectionContract {
     @Override
     protected String scratchDir() {
         return machine.workDir() + "/contract";
+    }
+
+    /**
+     * The same contract on the same container through a connection without the host's view: files move through
+     * {@code podman exec} of {@code tar}, as with rootless podman or user namespaces.
+     */
+    @Nested
+    class ThroughPodmanExec extends ConnectionContract {
+        private final PodmanConnection plain = new PodmanConnection(((PodmanMachine) machine).container());
+
+        @Override
+        protected Connection connection() {
+            return plain;
+        }
+
+        @Override
+        protected String scratchDir() {
+            return machine.workDir() + "/contract-exec";
+        }
+
+        @Test
+        void hasNoHostView() {
+            assertThat(plain.hasHostView()).isFalse();
+        }
     }
 
     @Test
