@@ -61,15 +61,7 @@ public interface Connection {
         }
         try {
             for (FileContent file : files) {
-                Path local = stage.resolve(file.path());
-                if (file.isDirectory()) {
-                    Files.createDirectories(local);
-                } else {
-                    Files.createDirectories(local.getParent());
-                    Files.write(local, file.content());
-                    Files.setPosixFilePermissions(local,
-                            PosixFilePermissions.fromString(file.executable() ? "rwxr-xr-x" : "rw-r--r--"));
-                }
+                file.writeTo(stage.resolve(file.path()));
             }
             // the staging directory is private (0700); the target keeps the machine's usual mode
             Files.setPosixFilePermissions(stage, PosixFilePermissions.fromString("rwxr-xr-x"));

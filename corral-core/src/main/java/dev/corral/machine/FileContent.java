@@ -1,5 +1,9 @@
 package dev.corral.machine;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 
 import org.apiguardian.api.API;
@@ -39,5 +43,19 @@ public record FileContent(String path, byte[] content, boolean executable) {
     /** Whether this is a directory. */
     public boolean isDirectory() {
         return content == null;
+    }
+
+    /**
+     * Creates this directory, or writes this file with mode 0644 or 0755, at {@code path} on this host; parents
+     * are created, an existing file is replaced.
+     */
+    public void writeTo(Path path) throws IOException {
+        if (isDirectory()) {
+            Files.createDirectories(path);
+            return;
+        }
+        Files.createDirectories(path.getParent());
+        Files.write(path, content);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
     }
 }

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +47,6 @@ final class LocalConnection implements Connection {
     /** How long output pumps may take to drain after the command's processes are gone. */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
     private static final File DEV_NULL = new File("/dev/null");
-    private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
 
     private final LocalMachine machine;
     private final String setsid;
@@ -363,16 +360,7 @@ final class LocalConnection implements Connection {
         try {
             Files.createDirectories(dir);
             for (FileContent file : files) {
-                Path path = dir.resolve(file.path()).normalize();
-                if (file.isDirectory()) {
-                    Files.createDirectories(path);
-                    continue;
-                }
-                Files.createDirectories(path.getParent());
-                Files.write(path, file.content());
-                if (file.executable()) {
-                    Files.setPosixFilePermissions(path, EXECUTABLE);
-                }
+                file.writeTo(dir.resolve(file.path()).normalize());
             }
         } catch (IOException e) {
             throw new CommandFailedException("write to " + target, failure(1, false, e.toString(), System.nanoTime()));

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,15 +158,7 @@ public final class PodmanConnection implements Connection {
         }
         try {
             for (int i = 0; i < files.size(); i++) {
-                FileContent file = files.get(i);
-                Path host = hostPaths.get(i);
-                if (file.isDirectory()) {
-                    Files.createDirectories(host);
-                    continue;
-                }
-                Files.createDirectories(host.getParent());
-                Files.write(host, file.content());
-                Files.setPosixFilePermissions(host, PosixFilePermissions.fromString(file.executable() ? "rwxr-xr-x" : "rw-r--r--"));
+                files.get(i).writeTo(hostPaths.get(i));
             }
         } catch (IOException e) {
             throw new CommandFailedException("write to " + target + " in container " + container,
