@@ -55,6 +55,8 @@ final class LocalConnection implements Connection {
     private final Set<Running> running = ConcurrentHashMap.newKeySet();
     /** The JVM's environment, which every command inherits. */
     private final Map<String, String> jvmEnvironment = System.getenv();
+    /** The bash runners run (found once: the JVM's PATH does not change), or {@code null} when PATH has none. */
+    private final String bash = RunnerRequest.executable("bash", jvmEnvironment.get("PATH"));
     /** Where runners read their requests: beside the work directory, private to the machine. */
     private final Path requestDir;
     /** The runner started for the next command, or {@code null}; guarded by {@code this}. */
@@ -79,7 +81,7 @@ final class LocalConnection implements Connection {
         validateEnvironment(command);
         Path directory = resolve(command.cwd() == null ? "." : command.cwd());
         String request = RunnerRequest.render(command, directory, jvmEnvironment,
-                RunnerRequest.executable(command.argv().getFirst(), jvmEnvironment.get("PATH")), bash());
+                RunnerRequest.executable(command.argv().getFirst(), jvmEnvironment.get("PATH")), bash);
         if (request != null) {
             return execOnRunner(command, deadline, request);
         }
@@ -203,16 +205,10 @@ final class LocalConnection implements Connection {
     }
 
     private Runner startRunner() throws IOException {
-        String bash = bash();
         if (bash == null) {
             throw new IOException("bash not found in PATH");
         }
         return Runner.start(setsid, bash, tokenPrefix + UUID.randomUUID(), requestDir, machine.workPath());
-    }
-
-    /** The bash runners run, or {@code null} when PATH has none. */
-    private String bash() {
-        return RunnerRequest.executable("bash", jvmEnvironment.get("PATH"));
     }
 
     private static void validateEnvironment(Command command) {
