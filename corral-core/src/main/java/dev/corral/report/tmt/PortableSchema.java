@@ -34,18 +34,28 @@ final class PortableSchema extends CoreSchema {
                     + "(?:[ \\t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?"),
             new Rule(new Tag(Tag.PREFIX + "value"), "="));
 
+    /** Every value a rule above matches is empty or starts with one of these. */
+    private static final String FIRST_CHARACTERS = "yYnNtTfFoO0123456789+-.<~=";
+
     private record Rule(Tag tag, Pattern pattern) {
         Rule(Tag tag, String regex) {
             this(tag, Pattern.compile(regex));
         }
     }
 
+    /** Built once: the emitter asks for the resolver at every scalar, and the core one is built on each call. */
+    private final ScalarResolver resolver = portable(super.getScalarResolver());
+
     @Override
     public ScalarResolver getScalarResolver() {
-        ScalarResolver core = super.getScalarResolver();
+        return resolver;
+    }
+
+    private static ScalarResolver portable(ScalarResolver core) {
         return (value, implicit) -> {
             Tag tag = core.resolve(value, implicit);
-            if (!Boolean.TRUE.equals(implicit) || !Tag.STR.equals(tag)) {
+            if (!Boolean.TRUE.equals(implicit) || !Tag.STR.equals(tag)
+                    || !value.isEmpty() && FIRST_CHARACTERS.indexOf(value.charAt(0)) < 0) {
                 return tag;
             }
             for (Rule rule : YAML_11) {

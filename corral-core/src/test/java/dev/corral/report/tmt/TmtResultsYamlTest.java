@@ -146,13 +146,15 @@ class TmtResultsYamlTest {
 
     @Test
     void quotesStringsThatYaml11ReadersWouldTakeForOtherTypes() {
-        List<String> notes = List.of("no", "On", "y", "10:00:00", "0x1F", "1_000", "2001-12-14", "<<", "~", "plain text");
+        List<String> notes = List.of("no", "On", "y", "10:00:00", "0x1F", "1_000", "2001-12-14", "<<", "~", "plain text",
+                "False", "NULL", "n", ".5", "-7", "+1", "=", "rhel-9");
         TestResult r = ResultFixtures.withNotes(result("default", "/a", 1, 1, Outcome.PASS, Duration.ofHours(10)), notes);
 
         String yaml = TmtResultsYaml.render(RunResults.of(List.of(r)));
 
         assertThat(yaml).contains("- 'no'", "- 'On'", "- 'y'", "- '10:00:00'", "- '0x1F'", "- '1_000'",
-                "- '2001-12-14'", "- '<<'", "- '~'", "- plain text", "duration: '10:00:00'",
+                "- '2001-12-14'", "- '<<'", "- '~'", "- plain text", "- 'False'", "- 'NULL'", "- 'n'", "- '.5'",
+                "- '-7'", "- '+1'", "- '='", "- rhel-9", "duration: '10:00:00'",
                 "start-time: '2026-11-23T18:36:34.123456+00:00'", "serial-number: 1");
         assertThat(load(yaml).getFirst()).containsEntry("note", notes);
         assertThat(validate(yaml)).isEmpty();
