@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
-import dev.corral.files.FileTrees;
 import dev.corral.files.TreeCopy;
 import dev.corral.machine.Signals;
 import dev.corral.machine.BoundedCapture;
@@ -57,8 +56,8 @@ final class LocalConnection implements Connection {
     private final Map<String, String> jvmEnvironment = System.getenv();
     /** The bash runners run (found once: the JVM's PATH does not change), or {@code null} when PATH has none. */
     private final String bash = RunnerRequest.executable("bash", jvmEnvironment.get("PATH"));
-    /** Where runners read their requests: beside the work directory, private to the machine. */
-    private final Path requestDir;
+    /** The files runners read their requests from: beside the work directory, private to the machine. */
+    private final RequestFiles requests;
     /** The runner started for the next command, or {@code null}; guarded by {@code this}. */
     private Runner idle;
     /** Whether a runner is being started for the next command; guarded by {@code this}. */
@@ -69,7 +68,8 @@ final class LocalConnection implements Connection {
         this.machine = machine;
         this.setsid = setsid;
         this.log = log;
-        this.requestDir = machine.workPath().resolveSibling(machine.workPath().getFileName() + ".runner");
+        this.requests = new RequestFiles(
+                machine.workPath().resolveSibling(machine.workPath().getFileName() + ".runner"));
     }
 
     @Override
@@ -150,7 +150,7 @@ final class LocalConnection implements Connection {
             return await(command, deadline, run, command.stdin(), startNanos);
         } finally {
             running.remove(run);
-            runner.forgetRequest();
+            requests.release(runner.request());
         }
     }
 
@@ -167,6 +167,7 @@ final class LocalConnection implements Connection {
         if (ready != null) {
             log.debug("runner {} died while waiting (exit {}); starting another", ready.process.pid(),
                     ready.process.exitValue());
+            requests.release(ready.request());
         }
         return startRunner();
     }
@@ -196,9 +197,10 @@ final class LocalConnection implements Connection {
                 }
                 if (next != null && !keep) {
                     ProcessReaper.kill(next.process, next.startTicks, next.token, log);
+                    requests.release(next.request());
                 }
                 if (machine.isClosed()) {
-                    FileTrees.deleteQuietly(requestDir);
+                    requests.delete();
                 }
             }
         });
@@ -208,7 +210,13 @@ final class LocalConnection implements Connection {
         if (bash == null) {
             throw new IOException("bash not found in PATH");
         }
-        return Runner.start(setsid, bash, tokenPrefix + UUID.randomUUID(), requestDir, machine.workPath());
+        Path request = requests.take();
+        try {
+            return Runner.start(setsid, bash, tokenPrefix + UUID.randomUUID(), request, machine.workPath());
+        } catch (IOException | RuntimeException e) {
+            requests.release(request);
+            throw e;
+        }
     }
 
     private static void validateEnvironment(Command command) {
@@ -400,7 +408,7 @@ final class LocalConnection implements Connection {
         if (unused != null) {
             ProcessReaper.kill(unused.process, unused.startTicks, unused.token, log);
         }
-        FileTrees.deleteQuietly(requestDir);
+        requests.delete();
     }
 
     private Path resolve(String path) {

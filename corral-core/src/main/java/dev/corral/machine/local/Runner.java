@@ -3,16 +3,10 @@ package dev.corral.machine.local;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * A process started ahead of the command it will become: {@code setsid bash}, the leader of its own session,
@@ -33,11 +27,6 @@ final class Runner {
     static final Set<String> DEFERRED = Set.of("BASH_ENV", "ENV", "TMOUT");
     /** The runner's whole program: wait for the go, then become the command. */
     private static final String PROGRAM = "IFS= read -r _ || exit 0; . \"$1\"";
-    /** Requests carry the command's variables, secrets among them: readable by the JVM's user only. */
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     final Process process;
     final long startTicks;
@@ -54,17 +43,13 @@ final class Runner {
     /**
      * Starts a runner.
      *
-     * @param setsid     the {@code setsid} program
-     * @param bash       the absolute path of bash
-     * @param token      the token every process of the runner's command carries
-     * @param requestDir where the runner's request file goes (created when missing)
-     * @param workDir    the runner's working directory until its request changes it
+     * @param setsid  the {@code setsid} program
+     * @param bash    the absolute path of bash
+     * @param token   the token every process of the runner's command carries
+     * @param request the runner's request file, from {@link RequestFiles#take}
+     * @param workDir the runner's working directory until its request changes it
      */
-    static Runner start(String setsid, String bash, String token, Path requestDir, Path workDir) throws IOException {
-        if (!Files.isDirectory(requestDir)) {
-            Files.createDirectories(requestDir, PRIVATE_DIR);
-        }
-        Path request = requestDir.resolve(UUID.randomUUID() + ".sh");
+    static Runner start(String setsid, String bash, String token, Path request, Path workDir) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(List.of(setsid, "--wait", bash, "-c", PROGRAM, "corral-runner",
                 request.toString())).directory(workDir.toFile());
         Map<String, String> environment = builder.environment();
@@ -80,19 +65,14 @@ final class Runner {
      * @throws IOException when the runner is gone or the request cannot be written
      */
     void go(String script) throws IOException {
-        Files.write(Files.createFile(request, PRIVATE_FILE), script.getBytes(StandardCharsets.UTF_8),
-                StandardOpenOption.TRUNCATE_EXISTING);
+        RequestFiles.write(request, script.getBytes(StandardCharsets.UTF_8));
         OutputStream stdin = process.getOutputStream();
         stdin.write('\n');
         stdin.flush();
     }
 
-    /** Removes the request file; the command has read it long ago. */
-    void forgetRequest() {
-        try {
-            Files.deleteIfExists(request);
-        } catch (IOException ignored) {
-            // removed with the machine's directory
-        }
+    /** The runner's request file, to {@link RequestFiles#release} once its command ended or it never gets one. */
+    Path request() {
+        return request;
     }
 }

@@ -376,7 +376,7 @@ class LocalConnectionTest extends ConnectionContract {
     }
 
     @Test
-    void requestsArePrivateWhileTheCommandRunsAndRemovedAfterwards() throws Exception {
+    void requestsArePrivateWhileTheCommandRunsAndEmptiedAfterwards() throws Exception {
         Path requests = Path.of(machine.workDir() + ".runner");
         CompletableFuture<ExecResult> sleeping = CompletableFuture.supplyAsync(() -> {
             try {
@@ -392,7 +392,18 @@ class LocalConnectionTest extends ConnectionContract {
         assertThat(Files.readString(request)).contains("export SECRET='s3cret'");
 
         assertThat(sleeping.get().succeeded()).isTrue();
-        assertThat(requestFiles(requests)).isEmpty();
+        assertThat(requestFiles(requests)).allSatisfy(file -> assertThat(file).isEmptyFile());
+    }
+
+    @Test
+    void requestFilesAreUsedAgainInsteadOfNewOnesForEveryCommand() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            assertThat(run(Command.builder("echo", "run " + i).build()).stdout()).isEqualTo("run " + i + "\n");
+        }
+
+        // one for the command that ran last and one for the runner started ahead, give or take a replaced one
+        assertThat(requestFiles(Path.of(machine.workDir() + ".runner"))).hasSizeLessThanOrEqualTo(3)
+                .allSatisfy(file -> assertThat(file).isEmptyFile());
     }
 
     @Test

@@ -1,0 +1,74 @@
+package dev.corral.machine.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.corral.files.FileTrees;
+
+/**
+ * The request files of one machine's runners, in a private directory: each runner holds one from its start until
+ * its command ends, when the file is emptied and used again by a later runner. Emptied, not removed: a file
+ * system hands out inodes slowly after many removals (ext4 without a journal skips every inode removed in the
+ * last seconds), and a run creates the tests' own files at the same pace. The directory goes at {@link #delete}.
+ */
+final class RequestFiles {
+    /** Requests carry the command's variables, secrets among them: readable by the JVM's user only. */
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private final Path dir;
+    private final ConcurrentLinkedDeque<Path> free = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger created = new AtomicInteger();
+
+    RequestFiles(Path dir) {
+        this.dir = dir;
+    }
+
+    /** An empty request file for a new runner: a free one, or a new one. */
+    Path take() throws IOException {
+        Path file = free.pollFirst();
+        if (file != null && Files.isRegularFile(file)) {
+            return file;
+        }
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PRIVATE_DIR);
+        }
+        return Files.createFile(dir.resolve("request-" + created.incrementAndGet() + ".sh"), PRIVATE_FILE);
+    }
+
+    /** Writes a command's request into a file this pool handed out. */
+    static void write(Path file, byte[] request) throws IOException {
+        Files.write(file, request, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /** Empties a file whose runner is done with it (its command ended, or it never got one) and keeps it. */
+    void release(Path file) {
+        try {
+            Files.write(file, new byte[0], StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            free.addFirst(file);
+        } catch (IOException e) {
+            // gone with the directory (the machine closed), or unusable: a later runner gets a new file
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // removed with the directory
+            }
+        }
+    }
+
+    /** Removes the directory with every request file. */
+    void delete() {
+        free.clear();
+        FileTrees.deleteQuietly(dir);
+    }
+}
