@@ -28,10 +28,18 @@ lock_dir=${TMT_TEST_PIDFILE_LOCK%/*}
 exec 9>>"$TMT_TEST_PIDFILE_LOCK" || exit 122
 printf "%s %s\n" "$test_pid" "$TMT_REBOOT_REQUEST" > "$TMT_TEST_PIDFILE" || exit 122
 
-if [ "$tty" = "tty" ]; then
-    bash "$test_script" 9>&- 2>&1
+# The test script has no #! line, like tmt's inner wrapper: bash runs it in a forked copy of itself that starts
+# over as a new shell (own $$, $0, SHLVL, options and variables), without loading bash again. Where the file
+# cannot be executed (a noexec mount), a new bash reads it instead.
+if [ -x "$test_script" ]; then
+    test_command=("$test_script")
 else
-    bash "$test_script" 9>&- </dev/null 2>&1
+    test_command=(bash "$test_script")
+fi
+if [ "$tty" = "tty" ]; then
+    "${test_command[@]}" 9>&- 2>&1
+else
+    "${test_command[@]}" 9>&- </dev/null 2>&1
 fi
 exit_code=$?
 

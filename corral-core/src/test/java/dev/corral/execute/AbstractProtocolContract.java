@@ -215,6 +215,26 @@ public abstract class AbstractProtocolContract {
     }
 
     @Test
+    void theTestIsANewShellStartedByTheWrapperLikeTmtsInnerWrapper() throws Exception {
+        TestResult r = runOne(test("/shell", """
+                read -r wrapper _ < "$TMT_TEST_PIDFILE"
+                [ "$PPID" = "$wrapper" ]
+                [ "$$" != "$wrapper" ]
+                [ "$BASHPID" = "$$" ]
+                echo "0=${0##*/} args=$# source=${BASH_SOURCE[*]##*/} functions=${FUNCNAME[*]-}"
+                echo "wrapper variables: ${test_script-}${scripts_dir-}${test_pid-}${lock_dir-}${tty-}${exit_code-}"
+                kill -TERM $$
+                echo unreachable
+                """).build());
+
+        assertThat(r.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(r.extra()).containsEntry("exit-code", 143);
+        // then bash's "Terminated" for the killed test
+        assertThat(output(r)).startsWith("0=test.sh args=0 source=test.sh functions=\nwrapper variables: \n")
+                .doesNotContain("unreachable");
+    }
+
+    @Test
     void testRunsFromItsPathInTheTreeCopiedOnceWithoutGit() throws Exception {
         TestResult r = runOne(test("/tests/sub", "./run.sh; [ ! -e \"$TMT_TREE/.git\" ]; [ -e \"$TMT_TREE/.fmf/version\" ]")
                 .path("/tests/sub").build());
