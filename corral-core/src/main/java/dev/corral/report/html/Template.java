@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.Locale;
 
 /**
  * The page around the data: {@code report.html} from the classpath with {@code report.css} and {@code report.js}
@@ -47,7 +46,7 @@ final class Template {
         String html = resource("report.html");
         String css = resource("report.css");
         String js = resource("report.js");
-        if (css.toLowerCase(Locale.ROOT).contains("</style") || js.toLowerCase(Locale.ROOT).contains("</script")) {
+        if (containsTag(css, "</style") || containsTag(js, "</script")) {
             throw new IllegalStateException("report.css or report.js contains a closing tag");
         }
         String page = html.replace("{{STYLE_HASH}}", sha256(css))
@@ -59,6 +58,16 @@ final class Template {
             throw new IllegalStateException("report.html must contain " + DATA + " exactly once");
         }
         return new Template(page.substring(0, at), page.substring(at + DATA.length()));
+    }
+
+    /** Whether {@code text} contains {@code tag} in any letter case (without lower-casing a copy of it). */
+    static boolean containsTag(String text, String tag) {
+        for (int at = text.indexOf('<'); at >= 0; at = text.indexOf('<', at + 1)) {
+            if (text.regionMatches(true, at, tag, 0, tag.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String resource(String name) {

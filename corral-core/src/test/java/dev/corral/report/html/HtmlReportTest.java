@@ -65,6 +65,14 @@ class HtmlReportTest {
     }
 
     @Test
+    void aClosingTagInTheInlinedStyleOrScriptIsFoundInAnyLetterCase() {
+        assertThat(Template.containsTag("a < b; x = '</SCRIPT >'", "</script")).isTrue();
+        assertThat(Template.containsTag("p { } </sTyLe", "</style")).isTrue();
+        assertThat(Template.containsTag("if (a < b && c </ d) { '<script>' }", "</script")).isFalse();
+        assertThat(Template.containsTag("</scrip", "</script")).isFalse();
+    }
+
+    @Test
     void theDataHasEveryTestWithItsAttemptsMachinesTimelineAndTags() throws Exception {
         ResultsDir dir = new SampleRun().tests(40).machines(3).failRate(0.2).write(tmp);
         RunResults results = RunResults.read(dir);
