@@ -134,13 +134,18 @@ final class LocalConnection implements Connection {
         Running run = new Running(runner.process, runner.startTicks, runner.token);
         running.add(run);
         try {
-            startNextRunner();
+            IOException notStarted = null;
             try {
                 runner.go(request);
             } catch (IOException e) {
+                notStarted = e;
+            }
+            // the next command's runner starts while this one runs, not before it
+            startNextRunner();
+            if (notStarted != null) {
                 // the runner died before its command: the command did not start
                 ProcessReaper.kill(runner.process, runner.startTicks, runner.token, log);
-                return startFailure(command, e, startNanos);
+                return startFailure(command, notStarted, startNanos);
             }
             if (machine.isClosed()) {
                 // closed while the command started: killAll() may have missed it
@@ -150,7 +155,9 @@ final class LocalConnection implements Connection {
             return await(command, deadline, run, command.stdin(), startNanos);
         } finally {
             running.remove(run);
-            requests.release(runner.request());
+            // emptied off the command's path: the file is written and its blocks freed on the other core
+            Path used = runner.request();
+            Thread.ofVirtual().name("request-" + machine.id()).start(() -> requests.release(used));
         }
     }
 
