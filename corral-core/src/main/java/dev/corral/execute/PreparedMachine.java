@@ -3,7 +3,7 @@ package dev.corral.execute;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
-import dev.corral.files.FileTrees;
 import dev.corral.machine.Connection;
+import dev.corral.machine.FileContent;
 import dev.corral.machine.Machine;
 
 import org.apiguardian.api.API;
@@ -64,14 +64,11 @@ public final class PreparedMachine {
         Objects.requireNonNull(machine, "machine");
         PreparedMachine prepared = new PreparedMachine(machine);
         Connection connection = machine.connection();
-        RemoteFiles.mkdirs(connection, deadline, prepared.treeDir(), prepared.scriptsDir(), prepared.planDataDir(),
-                prepared.testsDir());
+        // the directories, helper commands and plan files in one transfer, then the tree
+        connection.write(prepared.root, prepared.skeleton(), deadline);
         if (tree != null) {
             prepared.copyTree(connection, tree, deadline);
         }
-        prepared.installScripts(connection, deadline);
-        RemoteFiles.touch(connection, prepared.planEnvironmentFile(), deadline);
-        RemoteFiles.touch(connection, prepared.planSourceScript(), deadline);
         LOG.debug("prepared {} in {}", machine.id(), prepared.root);
         return prepared;
     }
@@ -91,29 +88,30 @@ public final class PreparedMachine {
         }
     }
 
-    private void installScripts(Connection connection, Deadline deadline) throws InterruptedException {
-        Path staging = null;
-        try {
-            staging = Files.createTempDirectory("corral-scripts-");
-            for (HelperScripts.Script script : HelperScripts.ALL) {
-                byte[] content = HelperScripts.script(script.name());
-                for (String name : Stream.concat(Stream.of(script.name()), script.aliases().stream()).toList()) {
-                    Path file = Files.write(staging.resolve(name), content);
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-                }
-            }
-            Path wrapper = Files.write(staging.resolve(HelperScripts.WRAPPER), HelperScripts.wrapper());
-            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-            connection.upload(wrapper, wrapper(), deadline);
-            Files.delete(wrapper);
-            connection.upload(staging, scriptsDir(), deadline);
-        } catch (IOException e) {
-            throw new CorralException("cannot stage the helper scripts in a temporary directory: " + e.getMessage(), e);
-        } finally {
-            if (staging != null) {
-                FileTrees.deleteQuietly(staging);
+    /**
+     * What every prepared machine has below its root: the tree, tests and plan data directories, the test wrapper,
+     * the helper commands with their aliases, and the empty plan environment and source files.
+     */
+    private List<FileContent> skeleton() {
+        List<FileContent> files = new ArrayList<>();
+        for (String dir : List.of(treeDir(), testsDir())) {
+            files.add(FileContent.directory(relative(dir)));
+        }
+        files.add(FileContent.executable(HelperScripts.WRAPPER, HelperScripts.wrapper()));
+        for (HelperScripts.Script script : HelperScripts.ALL) {
+            byte[] content = HelperScripts.script(script.name());
+            for (String name : Stream.concat(Stream.of(script.name()), script.aliases().stream()).toList()) {
+                files.add(FileContent.executable(relative(scriptsDir()) + "/" + name, content));
             }
         }
+        files.add(FileContent.file(relative(planEnvironmentFile()), new byte[0]));
+        files.add(FileContent.file(relative(planSourceScript()), new byte[0]));
+        return files;
+    }
+
+    /** A path below the root, relative to it. */
+    private String relative(String path) {
+        return path.substring(root.length() + 1);
     }
 
     /** The machine. */

@@ -1,8 +1,6 @@
 package dev.corral.execute;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import dev.corral.Deadline;
 import dev.corral.machine.Command;
@@ -17,12 +15,6 @@ final class RemoteFiles {
     private RemoteFiles() {
     }
 
-    static void mkdirs(Connection connection, Deadline deadline, String... paths) throws InterruptedException {
-        List<String> argv = new ArrayList<>(List.of("mkdir", "-p", "--"));
-        argv.addAll(List.of(paths));
-        connection.exec(Command.builder(argv).build(), deadline).orThrow("creating " + String.join(", ", paths));
-    }
-
     /** Writes {@code content} to {@code path} (replacing it) with the given octal mode. */
     static void write(Connection connection, String path, byte[] content, String mode, Deadline deadline)
             throws InterruptedException {
@@ -33,11 +25,6 @@ final class RemoteFiles {
     static void write(Connection connection, String path, String content, String mode, Deadline deadline)
             throws InterruptedException {
         write(connection, path, content.getBytes(StandardCharsets.UTF_8), mode, deadline);
-    }
-
-    /** Creates an empty file unless it exists. */
-    static void touch(Connection connection, String path, Deadline deadline) throws InterruptedException {
-        connection.exec(Command.of("touch", "--", path), deadline).orThrow("creating " + path);
     }
 
     /** The file's text, or {@code null} when it does not exist; capped at {@link Command#CAPTURE_LIMIT} bytes. */
