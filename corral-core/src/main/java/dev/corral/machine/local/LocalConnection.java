@@ -180,7 +180,7 @@ final class LocalConnection implements Connection {
     }
 
     /** Starts the runner for the next command in the background, unless one is ready or starting. */
-    private void startNextRunner() {
+    void startNextRunner() {
         synchronized (this) {
             if (idle != null || starting || machine.isClosed()) {
                 return;

@@ -59,6 +59,11 @@ final class LocalMachine implements Machine {
         return workDir;
     }
 
+    /** Starts the runner of the first command now, while the machine is being prepared. */
+    void startRunnerAhead() {
+        connection.startNextRunner();
+    }
+
     @Override
     public Set<Capability> capabilities() {
         return capabilities;

@@ -111,6 +111,7 @@ public final class LocalProvisioner implements Provisioner {
             machine.close();
             throw new ProvisionException("local provisioner is closed");
         }
+        machine.startRunnerAhead();
         return machine;
     }
 
