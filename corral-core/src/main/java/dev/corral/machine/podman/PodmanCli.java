@@ -76,6 +76,19 @@ final class PodmanCli {
      * @throws CorralException when podman cannot be started at all
      */
     Result run(Deadline deadline, List<String> args) throws InterruptedException {
+        return run(deadline, args, false);
+    }
+
+    /**
+     * {@link #run} for a step podman must not be stopped in: an interrupt waits for podman to finish (until the
+     * deadline) and is rethrown then. A {@code podman run} stopped while it starts the container, by SIGKILL or
+     * SIGTERM alike, leaves the network namespace it just created behind, owned by no container.
+     */
+    Result runThrough(Deadline deadline, List<String> args) throws InterruptedException {
+        return run(deadline, args, true);
+    }
+
+    private Result run(Deadline deadline, List<String> args, boolean through) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -87,17 +100,27 @@ final class PodmanCli {
         out = collect(process.getInputStream(), stdout);
         err = collect(process.getErrorStream(), stderr);
         boolean exited;
-        try {
-            exited = waitFor(process, deadline);
-        } catch (InterruptedException e) {
-            killAndReap(process);
-            throw e;
+        boolean interrupted = false;
+        while (true) {
+            try {
+                exited = waitFor(process, deadline);
+                break;
+            } catch (InterruptedException e) {
+                if (!through) {
+                    killAndReap(process);
+                    throw e;
+                }
+                interrupted = true;
+            }
         }
         if (!exited) {
             killAndReap(process);
         }
         joinQuietly(out);
         joinQuietly(err);
+        if (interrupted) {
+            throw new InterruptedException("interrupted while podman " + args.getFirst() + " ran; it was let finish");
+        }
         return new Result(args, exited ? process.exitValue() : -1, !exited,
                 stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     }

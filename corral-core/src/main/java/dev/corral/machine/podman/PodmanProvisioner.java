@@ -131,7 +131,8 @@ public final class PodmanProvisioner implements Provisioner {
         long started = System.nanoTime();
         boolean ready = false;
         try {
-            PodmanCli.Result r = cli.run(deadline, args);
+            // an interrupt lets podman finish starting the container, which is then removed whole
+            PodmanCli.Result r = cli.runThrough(deadline, args);
             note(provisionLog, "exit " + r.exitCode() + (r.timedOut() ? " (timed out)" : "") + "\n" + r.stdout() + r.stderr());
             if (r.timedOut()) {
                 throw new ProvisionException("podman run of image " + spec.image() + " did not finish before the deadline");

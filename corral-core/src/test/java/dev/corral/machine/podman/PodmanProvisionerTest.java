@@ -11,9 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.corral.Deadline;
 import dev.corral.machine.Capability;
@@ -176,6 +179,7 @@ class PodmanProvisionerTest {
     @Test
     void interruptDuringProvisioningLeavesNoContainer() throws Exception {
         PodmanProvisioner provisioner = run.provisioner(plain);
+        Set<String> namespaces = networkNamespaces();
         int interrupted = 0;
         for (long delay : new long[] {50, 300, 800, 1500}) {
             AtomicReference<Object> outcome = new AtomicReference<>();
@@ -201,6 +205,49 @@ class PodmanProvisionerTest {
             assertThat(run.containers()).as("containers after an interrupt at %d ms", delay).isEmpty();
         }
         assertThat(interrupted).as("provisionings that the interrupt cut short").isPositive();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(networkNamespaces()).as("network namespaces podman created").isSubsetOf(namespaces));
+    }
+
+    @Test
+    void anInterruptRightAfterPodmanCreatedTheNetworkNamespaceLeavesNone() throws Exception {
+        // a podman run killed outright at this point leaves the namespace behind, which no podman rm removes
+        PodmanProvisioner provisioner = run.provisioner(plain);
+        Set<String> namespaces = networkNamespaces();
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread worker = Thread.ofVirtual().start(() -> {
+            try {
+                outcome.set(provisioner.provision(TestRun.minutes(3)));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
+                .alias("podman creates a network namespace for the container")
+                .until(() -> !namespaces.containsAll(networkNamespaces()));
+        worker.interrupt();
+        worker.join(Duration.ofSeconds(90));
+
+        assertThat(worker.isAlive()).isFalse();
+        if (outcome.get() instanceof Machine ready) {
+            ready.close();
+        } else {
+            assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+        }
+        assertThat(run.containers()).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(networkNamespaces()).as("network namespaces podman created").isSubsetOf(namespaces));
+    }
+
+    /** The named network namespaces on this host (podman's are {@code netns-<uuid>}). */
+    private static Set<String> networkNamespaces() throws IOException {
+        Path dir = Path.of("/run/netns");
+        if (!Files.isDirectory(dir)) {
+            return Set.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
     }
 
     @Test
