@@ -28,7 +28,7 @@ printf '    1 trivial test, 1 local machine:  %6.2f s total (the fixed cost of a
 for n in "${counts[@]}"; do
   total=$(timed_run "$n")
   per=$(awk -v t="$total" -v n="$n" 'BEGIN {printf "%.1f", 1000 * t / n}')
-  marginal=$(awk -v t="$total" -v f="$fixed" -v n="$n" 'BEGIN {printf "%.1f", n > 1 ? 1000 * (t - f) / (n - 1) : 0}')
+  marginal=$(awk -v t="$total" -v f="$fixed" -v n="$n" 'BEGIN {printf "%.1f", (n > 1) ? 1000 * (t - f) / (n - 1) : 0}')
   printf '%5d trivial tests, 1 local machine: %6.2f s total, %5.1f ms per test (%s ms per further test); tmt ~130 ms per test: %.1fx less time\n' \
     "$n" "$total" "$per" "$marginal" "$(awk -v p="$per" 'BEGIN {print 130 / p}')"
 done
