@@ -29,6 +29,8 @@ final class RequestFiles {
     private final Path dir;
     private final ConcurrentLinkedDeque<Path> free = new ConcurrentLinkedDeque<>();
     private final AtomicInteger created = new AtomicInteger();
+    /** Whether the directory was cleared of an earlier process's files; guarded by {@code this}. */
+    private boolean cleared;
 
     RequestFiles(Path dir) {
         this.dir = dir;
@@ -40,10 +42,20 @@ final class RequestFiles {
         if (file != null && Files.isRegularFile(file)) {
             return file;
         }
+        prepareDirectory();
+        return Files.createFile(dir.resolve("request-" + created.incrementAndGet() + ".sh"), PRIVATE_FILE);
+    }
+
+    /** Creates the directory; the first time, request files that a killed process left in it are removed first. */
+    private synchronized void prepareDirectory() throws IOException {
+        if (!cleared) {
+            // a resumed run's machine has the killed run's directory, with its last requests (and their secrets)
+            FileTrees.deleteQuietly(dir);
+            cleared = true;
+        }
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PRIVATE_DIR);
         }
-        return Files.createFile(dir.resolve("request-" + created.incrementAndGet() + ".sh"), PRIVATE_FILE);
     }
 
     /** Writes a command's request into a file this pool handed out. */

@@ -385,8 +385,9 @@ class LocalConnectionTest extends ConnectionContract {
                 throw new IllegalStateException(e);
             }
         });
-        Path request = await().atMost(GENEROUS).until(() -> requestFiles(requests), files -> !files.isEmpty())
-                .getFirst();
+        // the runner started ahead of the command has its own, still empty, request file
+        Path request = await().atMost(GENEROUS).until(() -> requestFiles(requests).stream()
+                .filter(file -> contains(file, "export SECRET=")).findFirst(), java.util.Optional::isPresent).get();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(request))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(requests))).isEqualTo("rwx------");
         assertThat(Files.readString(request)).contains("export SECRET='s3cret'");
@@ -407,6 +408,29 @@ class LocalConnectionTest extends ConnectionContract {
         await().atMost(GENEROUS).untilAsserted(() ->
                 assertThat(requestFiles(Path.of(machine.workDir() + ".runner"))).hasSizeLessThanOrEqualTo(3)
                         .allSatisfy(file -> assertThat(file).isEmptyFile()));
+    }
+
+    @Test
+    void requestFilesThatAKilledProcessLeftAreRemovedAndDoNotStopTheRunners() throws Exception {
+        // a resumed run's machine has the directory of the run that was killed, with its last requests
+        Path machines = tmp.resolve("resumed");
+        Path requests = Files.createDirectories(machines.resolve("local-1/work.runner"));
+        for (String name : List.of("request-1.sh", "request-2.sh")) {
+            Files.writeString(requests.resolve(name), "export SECRET='left behind'\n");
+        }
+        // a new process numbers its machines from 1 again
+        LocalProvisioner again = new LocalProvisioner(new ProvisionContext(RunId.generate(), machines), 1);
+        try {
+            Machine resumed = again.provision(Deadline.after(GENEROUS));
+
+            ExecResult result = resumed.connection().exec(Command.of("echo", "runs"), Deadline.after(GENEROUS));
+
+            assertThat(result.stdout()).isEqualTo("runs\n");
+            await().atMost(GENEROUS).untilAsserted(() -> assertThat(requestFiles(requests))
+                    .allSatisfy(file -> assertThat(Files.readString(file)).doesNotContain("left behind")));
+        } finally {
+            again.close();
+        }
     }
 
     @Test
@@ -440,6 +464,14 @@ class LocalConnectionTest extends ConnectionContract {
                 .filter(p -> p.info().arguments().map(a -> a[a.length - 1].startsWith(machine.workDir() + ".runner/"))
                         .orElse(false))
                 .findFirst();
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return Files.readString(file).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static List<Path> requestFiles(Path dir) throws IOException {
