@@ -195,7 +195,7 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * {@code --resume DIR} alone: the run's recorded command line again (paths resolved where it was given), minus
-     * its results directory and rerun source, continuing DIR.
+     * its results directory, continuing DIR; a rerun's resume runs the rest of the rerun.
      */
     private Integer resumeAsStarted(RunCommandLine recorded) throws InterruptedException {
         RunCommand again = new RunCommand();
@@ -214,7 +214,7 @@ final class RunCommand implements Callable<Integer> {
         again.hosts = again.hosts == null ? null : base.resolve(again.hosts);
         again.key = again.key == null ? null : base.resolve(again.key);
         again.results = null;
-        again.rerun = null;
+        again.rerun = again.rerun == null ? null : base.resolve(again.rerun);
         again.resume = resume;
         return again.call();
     }

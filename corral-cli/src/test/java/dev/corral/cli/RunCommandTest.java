@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -203,11 +204,36 @@ class RunCommandTest {
                 .orElseThrow(() -> new AssertionError("no summary row " + first + " in\n" + out));
     }
 
+    @Test
+    void resumingAKilledRerunRunsTheRestOfTheRerunOnly() throws Exception {
+        Path again = tmp.resolve("second-round");
+        Path mark = tmp.resolve("slow-ran-once");
+        TreeFixture t = new TreeFixture(tmp.resolve("reruns")).write("main.fmf", "/a:\n  test: echo a\n"
+                + "/b:\n  test: test -e " + again + " || exit 1; test -e " + mark
+                + " || { touch " + mark + "; echo started; sleep 600; }\n"
+                + "/c:\n  test: test -e " + again + " || exit 1; echo c\n/d:\n  test: echo d\n");
+        Path first = tmp.resolve("first");
+        assertThat(Cli.run("run", t.root().toString(), "--results", first.toString()).exit()).isEqualTo(1);
+        Files.createFile(again);
+        Path rerun = tmp.resolve("rerun");
+        killNineOnceATestStarted(t, rerun, "--rerun", first.toString());
+
+        Cli resumed = Cli.run("run", "--resume", rerun.toString());
+
+        assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(results(rerun).finals()).as("the failed tests of the first run, not the whole tree")
+                .extracting(TestResult::name, TestResult::outcome)
+                .containsExactlyInAnyOrder(tuple("/b", Outcome.PASS), tuple("/c", Outcome.PASS));
+        assertThat(sleepingTests()).isEmpty();
+    }
+
     /** Runs the tree in another JVM with one worker and kills it with SIGKILL once a test printed "started". */
-    private void killNineOnceATestStarted(TreeFixture t, Path dir) throws Exception {
+    private void killNineOnceATestStarted(TreeFixture t, Path dir, String... options) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process corral = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", t.root().toString(), "--workers", "1", "--results", dir.toString())
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "run", t.root().toString(), "--workers", "1", "--results", dir.toString()));
+        command.addAll(List.of(options));
+        Process corral = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("tests"))

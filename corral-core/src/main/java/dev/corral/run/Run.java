@@ -375,11 +375,12 @@ public final class Run {
     /** Tests of this target to run: all ({@code null}), those without a final result, or those that failed. */
     private static Set<String> selected(String target, DiscoveryResult plan, RunResults earlier,
                                         Map<String, Set<String>> rerun) {
+        Set<String> tests = null;
         if (rerun != null) {
             // a failed result of a custom or restraint entry (<test>/<entry>) reruns its test
             Set<String> names = new HashSet<>();
             plan.tests().forEach(t -> names.add(t.name()));
-            Set<String> tests = new HashSet<>();
+            tests = new HashSet<>();
             for (String failed : rerun.getOrDefault(target, Set.of())) {
                 String test = failed;
                 while (!names.contains(test) && test.lastIndexOf('/') > 0) {
@@ -387,18 +388,18 @@ public final class Run {
                 }
                 tests.add(names.contains(test) ? test : failed);
             }
-            return tests;
         }
         if (earlier != null) {
+            // resuming (a rerun too): what has a final result in the interrupted run is kept
             Set<String> left = new HashSet<>();
             for (DiscoveredTest test : plan.tests()) {
-                if (!earlier.hasFinal(target, test.name())) {
+                if ((tests == null || tests.contains(test.name())) && !earlier.hasFinal(target, test.name())) {
                     left.add(test.name());
                 }
             }
             return left;
         }
-        return null;
+        return tests;
     }
 
     /** The tests whose final outcome was fail or error, per target. */
@@ -511,7 +512,8 @@ public final class Run {
         }
 
         /**
-         * Continues an interrupted run in its own directory: tests with a final result are kept, the rest run.
+         * Continues an interrupted run in its own directory: tests with a final result are kept, the rest run (of
+         * an interrupted rerun, give its {@link #rerunFailedOf} too: the rest of the rerun runs).
          * Listeners see only this process's tests ({@code runStarted} counts those left, and is called with 0 when
          * none is); a progress display that shows the whole run is given the journal's results up front, e.g.
          * {@link dev.corral.report.console.ConsoleReport.Builder#carriedOver}.
@@ -562,9 +564,9 @@ public final class Run {
 
         /** The run. */
         public Run build() {
-            if (resume != null && (rerunOf != null || resultsDir != null)) {
+            if (resume != null && resultsDir != null) {
                 throw new CorralException("resume continues its own results directory: it cannot be combined with"
-                        + " a rerun or another results directory");
+                        + " another results directory");
             }
             return new Run(this);
         }
