@@ -183,30 +183,16 @@ class PodmanProvisionerTest {
         int interrupted = 0;
         for (long delay : new long[] {50, 300, 800, 1500}) {
             AtomicReference<Object> outcome = new AtomicReference<>();
-            Thread worker = Thread.ofVirtual().start(() -> {
-                try {
-                    outcome.set(provisioner.provision(TestRun.minutes(3)));
-                } catch (Throwable t) {
-                    outcome.set(t);
-                }
-            });
+            Thread worker = provisionInBackground(provisioner, outcome);
             Thread.sleep(delay);
-            worker.interrupt();
-            worker.join(Duration.ofSeconds(90));
-            assertThat(worker.isAlive()).isFalse();
-            if (outcome.get() instanceof Machine ready) {
-                // provisioning won the race against the interrupt: a ready machine is fine, and closing removes it
-                ready.close();
-            } else {
-                assertThat(outcome.get()).as("interrupt after %d ms", delay).isInstanceOf(InterruptedException.class);
+            if (interruptAndSettle(worker, outcome, "interrupt after " + delay + " ms")) {
                 interrupted++;
             }
             System.out.printf("interrupt after %d ms: %s%n", delay, outcome.get());
             assertThat(run.containers()).as("containers after an interrupt at %d ms", delay).isEmpty();
         }
         assertThat(interrupted).as("provisionings that the interrupt cut short").isPositive();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(networkNamespaces()).as("network namespaces podman created").isSubsetOf(namespaces));
+        assertNoNetworkNamespaceBeyond(namespaces);
     }
 
     @Test
@@ -215,28 +201,47 @@ class PodmanProvisionerTest {
         PodmanProvisioner provisioner = run.provisioner(plain);
         Set<String> namespaces = networkNamespaces();
         AtomicReference<Object> outcome = new AtomicReference<>();
-        Thread worker = Thread.ofVirtual().start(() -> {
+        Thread worker = provisionInBackground(provisioner, outcome);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
+                .alias("podman creates a network namespace for the container")
+                .until(() -> !namespaces.containsAll(networkNamespaces()));
+
+        interruptAndSettle(worker, outcome, "interrupt once the namespace exists");
+
+        assertThat(run.containers()).isEmpty();
+        assertNoNetworkNamespaceBeyond(namespaces);
+    }
+
+    /** Provisions on a virtual thread; the machine, or what provisioning threw, ends up in {@code outcome}. */
+    private static Thread provisionInBackground(PodmanProvisioner provisioner, AtomicReference<Object> outcome) {
+        return Thread.ofVirtual().start(() -> {
             try {
                 outcome.set(provisioner.provision(TestRun.minutes(3)));
             } catch (Throwable t) {
                 outcome.set(t);
             }
         });
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
-                .alias("podman creates a network namespace for the container")
-                .until(() -> !namespaces.containsAll(networkNamespaces()));
+    }
+
+    /** Interrupts the provisioning and waits for it; whether the interrupt cut it short. */
+    private static boolean interruptAndSettle(Thread worker, AtomicReference<Object> outcome, String when)
+            throws InterruptedException {
         worker.interrupt();
         worker.join(Duration.ofSeconds(90));
-
         assertThat(worker.isAlive()).isFalse();
         if (outcome.get() instanceof Machine ready) {
+            // provisioning won the race against the interrupt: a ready machine is fine, and closing removes it
             ready.close();
-        } else {
-            assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+            return false;
         }
-        assertThat(run.containers()).isEmpty();
+        assertThat(outcome.get()).as(when).isInstanceOf(InterruptedException.class);
+        return true;
+    }
+
+    /** No network namespace is left beyond {@code before} (podman removes a container's with the container). */
+    private static void assertNoNetworkNamespaceBeyond(Set<String> before) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(networkNamespaces()).as("network namespaces podman created").isSubsetOf(namespaces));
+                assertThat(networkNamespaces()).as("network namespaces podman created").isSubsetOf(before));
     }
 
     /** The named network namespaces on this host (podman's are {@code netns-<uuid>}). */
