@@ -18,8 +18,8 @@ import dev.corral.machine.ProvisionException;
 import org.slf4j.Logger;
 
 /**
- * A running podman container. Rebooting restarts the container ({@code podman restart}: soft lets the stop
- * signal end it, hard kills it at once) and waits until it is ready again; files under {@link #workDir()}
+ * A running podman container. Rebooting restarts the container ({@code podman stop}, then {@code podman start}:
+ * soft lets the stop signal end it, hard kills it at once) and waits until it is ready again; files under {@link #workDir()}
  * survive, running commands do not. Closing removes the container and its anonymous volumes.
  */
 final class PodmanMachine implements Machine {
@@ -80,10 +80,16 @@ final class PodmanMachine implements Machine {
         if (closed.get()) {
             throw new ConnectionException("machine " + id + " is closed; cannot reboot it");
         }
-        log.debug("{} reboot: podman restart {}", hard ? "hard" : "soft", container);
-        PodmanCli.Result r = cli.run(deadline, List.of("restart", "-t", hard ? "0" : Integer.toString(SOFT_STOP_SECONDS), container));
-        if (!r.ok()) {
-            throw new ConnectionException("cannot reboot " + id + " (podman restart " + container + "): " + r.message());
+        log.debug("{} reboot: podman stop and start {}", hard ? "hard" : "soft", container);
+        // podman restart in two steps: the stop may be interrupted (the container is removed whole later); the
+        // start may not, since podman stopped while it starts a container leaves its new network namespace behind
+        PodmanCli.Result stop = cli.run(deadline, List.of("stop", "-t", hard ? "0" : Integer.toString(SOFT_STOP_SECONDS), container));
+        if (!stop.ok()) {
+            throw new ConnectionException("cannot reboot " + id + " (podman stop " + container + "): " + stop.message());
+        }
+        PodmanCli.Result start = cli.runThrough(deadline, List.of("start", container));
+        if (!start.ok()) {
+            throw new ConnectionException("cannot reboot " + id + " (podman start " + container + "): " + start.message());
         }
         try {
             Readiness.await(cli, container, systemd, workDir, deadline, log);

@@ -278,6 +278,35 @@ class PodmanProvisionerTest {
     }
 
     @Test
+    void anInterruptedRebootLeavesNoNetworkNamespaceOnceTheMachineIsClosed() throws Exception {
+        // podman stopped while it starts the container again leaves the new namespace behind, owned by nothing
+        Set<String> namespaces = networkNamespaces();
+        Machine machine = run.provisioner(plain).provision(TestRun.minutes(3));
+        Set<String> running = networkNamespaces();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread reboot = Thread.ofVirtual().start(() -> {
+            try {
+                machine.reboot(true, TestRun.minutes(3));
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
+                .alias("podman creates a network namespace for the restarted container")
+                .until(() -> !running.containsAll(networkNamespaces()));
+        reboot.interrupt();
+        reboot.join(Duration.ofSeconds(90));
+        assertThat(reboot.isAlive()).isFalse();
+        assertThat(failure.get()).as("the reboot finished or was interrupted")
+                .satisfiesAnyOf(f -> assertThat(f).isNull(), f -> assertThat(f).isInstanceOf(InterruptedException.class));
+
+        machine.close();
+
+        assertThat(run.containers()).isEmpty();
+        assertNoNetworkNamespaceBeyond(namespaces);
+    }
+
+    @Test
     void systemdModeBootsAndReboots() throws Exception {
         PodmanSpec spec = PodmanSpec.builder(TestImages.systemd()).pull(PodmanSpec.Pull.NEVER).systemd(true).build();
         try (Machine machine = run.provisioner(spec).provision(TestRun.minutes(5))) {
