@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import dev.corral.CorralException;
 import dev.corral.results.ResultsDir;
 import dev.corral.results.RunCommandLine;
-import dev.corral.results.RunResults;
 import dev.corral.secret.Secrets;
 import dev.corral.report.console.ConsoleReport;
 import dev.corral.run.Run;
@@ -171,12 +170,9 @@ final class RunCommand implements Callable<Integer> {
         } else {
             run.commandLine(new RunCommandLine(Path.of("").toAbsolutePath(), recordable(secretValues)));
         }
-        ConsoleReport.Builder progress = ConsoleReport.builder().out(out);
-        if (resume != null) {
-            // the summary covers the whole run, as the reports and the exit code do, not only what runs now
-            progress.carriedOver(RunResults.read(ResultsDir.open(resume)));
-        }
-        try (ConsoleReport console = progress.build();
+        // on resume, the run hands the console what the earlier incarnations journaled: the summary covers the whole
+        // run, as the reports and the exit code do
+        try (ConsoleReport console = ConsoleReport.builder().out(out).build();
              SignalGuard guard = SignalGuard.install(WIND_DOWN)) {
             RunReport report = run.listener(console).build().execute();
             out.println("results: " + report.dir().path());

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.corral.results.RunResults;
 import dev.corral.results.SubResult;
 import dev.corral.results.TestResult;
 import dev.corral.schedule.RunListener;
@@ -67,6 +68,12 @@ final class MaskedResults {
             return delegate;
         }
         return new RunListener() {
+            @Override
+            public void runResumed(RunResults earlier) {
+                // the journal's results, masked when they were written
+                delegate.runResumed(earlier);
+            }
+
             @Override
             public void runStarted(int tests) {
                 delegate.runStarted(tests);

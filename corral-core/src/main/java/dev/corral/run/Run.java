@@ -170,6 +170,9 @@ public final class Run {
         Map<String, String> described = new LinkedHashMap<>();
         Map<String, List<String>> runContext = new LinkedHashMap<>();
         List<Provisioner> provisioners = new ArrayList<>();
+        if (earlier != null) {
+            RunListener.all(listeners).runResumed(earlier);
+        }
         try {
             for (Map.Entry<TargetSpec, List<DiscoveryResult>> entry : discovered.entrySet()) {
                 TargetSpec spec = entry.getKey();
@@ -513,10 +516,9 @@ public final class Run {
 
         /**
          * Continues an interrupted run in its own directory: tests with a final result are kept, the rest run (of
-         * an interrupted rerun, give its {@link #rerunFailedOf} too: the rest of the rerun runs).
-         * Listeners see only this process's tests ({@code runStarted} counts those left, and is called with 0 when
-         * none is); a progress display that shows the whole run is given the journal's results up front, e.g.
-         * {@link dev.corral.report.console.ConsoleReport.Builder#carriedOver}.
+         * an interrupted rerun, give its {@link #rerunFailedOf} too: the rest of the rerun runs). Listeners get the
+         * journal's results first ({@link RunListener#runResumed}); {@code runStarted} then counts the tests left,
+         * and is called with 0 when none is.
          */
         public Builder resume(Path interruptedResults) {
             this.resume = interruptedResults;

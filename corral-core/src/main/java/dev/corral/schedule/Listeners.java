@@ -3,6 +3,7 @@ package dev.corral.schedule;
 import java.time.Duration;
 import java.util.List;
 
+import dev.corral.results.RunResults;
 import dev.corral.results.TestResult;
 import dev.corral.tmt.TestCase;
 
@@ -30,6 +31,11 @@ final class Listeners implements RunListener {
                 LOG.warn("run listener {} failed on {} (ignored)", l.getClass().getName(), event, e);
             }
         }
+    }
+
+    @Override
+    public void runResumed(RunResults earlier) {
+        each("runResumed", l -> l.runResumed(earlier));
     }
 
     @Override

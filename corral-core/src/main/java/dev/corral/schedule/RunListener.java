@@ -2,6 +2,7 @@ package dev.corral.schedule;
 
 import java.time.Duration;
 
+import dev.corral.results.RunResults;
 import dev.corral.results.TestResult;
 import dev.corral.tmt.TestCase;
 
@@ -19,6 +20,13 @@ public interface RunListener {
     /** One listener that forwards every event to each of {@code listeners} in order, logging their failures. */
     static RunListener all(java.util.List<RunListener> listeners) {
         return new Listeners(listeners);
+    }
+
+    /**
+     * The run continues an interrupted one: called once, before {@link #runStarted}, with what its earlier
+     * incarnations journaled, so that a display can show the whole run. {@code runStarted} counts the tests left.
+     */
+    default void runResumed(RunResults earlier) {
     }
 
     /** The run starts with this many tests over all targets. */

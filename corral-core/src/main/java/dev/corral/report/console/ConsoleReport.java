@@ -40,8 +40,10 @@ import org.apiguardian.api.API;
  *       is refreshed every {@code refresh} by a virtual thread and on every event.</li>
  * </ul>
  * When the run finishes, a summary table (final outcomes per target, total time, results directory) is printed
- * once. A resumed run ({@link Builder#carriedOver}) is shown whole: the results its earlier incarnations journaled
- * count as done in the live counts and in the summary, as in the reports, and the summary says how many there were.
+ * once. A resumed run ({@link #runResumed}) is shown whole: the results its earlier incarnations journaled count as
+ * done in the live counts (the ETA covers what remains) and in the summary, as in the reports, and the summary says
+ * how many there were. A test whose earlier result is pending runs again: it counts as not done, and its pending
+ * result stays in the summary only if it does not finish.
  *
  * <pre>{@code
  * try (ConsoleReport console = ConsoleReport.builder().out(System.out).resultsDir(dir.path()).build()) {
@@ -70,7 +72,8 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
     private final Map<String, TestResult> finals = new LinkedHashMap<>();
     /** Final results of earlier incarnations, in report order: the summary's rows before this process's results. */
     private final Map<String, TestResult> earlier = new LinkedHashMap<>();
-    private final int carriedOver;
+    /** How many of {@link #finals} the earlier incarnations left; guarded by {@link #lock}. */
+    private int carriedOver;
     private int planned = -1;
     private Instant runStart;
     private Duration finishedTime = Duration.ZERO;
@@ -95,13 +98,6 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
         this.refresh = b.refresh;
         this.width = b.width > 0 ? b.width : columns();
         this.clock = b.clock;
-        for (TestResult r : b.carriedOver) {
-            earlier.put(r.key(), r);
-            if (r.outcome() != Outcome.PENDING) {
-                finals.put(r.key(), r); // a pending test runs again: it is not done yet
-            }
-        }
-        this.carriedOver = finals.size();
     }
 
     /** A builder; {@link Builder#out} is required. */
@@ -137,6 +133,19 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
     /** The summary table of a finished run's results ({@code corral report DIR}). */
     public static String summary(RunResults results, Duration took, Path dir) {
         return SummaryTable.render(results.finals(), -1, 0, took, dir, false);
+    }
+
+    @Override
+    public void runResumed(RunResults journaled) {
+        locked(() -> {
+            for (TestResult r : journaled.finals()) {
+                earlier.put(r.key(), r);
+                if (r.outcome() != Outcome.PENDING) {
+                    finals.put(r.key(), r); // a pending test runs again: it is not done yet
+                }
+            }
+            carriedOver = finals.size();
+        });
     }
 
     @Override
@@ -619,7 +628,6 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
         private Duration refresh = Duration.ofSeconds(1);
         private int width;
         private InstantSource clock = InstantSource.system();
-        private List<TestResult> carriedOver = List.of();
 
         private Builder() {
         }
@@ -677,18 +685,6 @@ public final class ConsoleReport implements RunListener, AutoCloseable {
         /** The clock for elapsed times (default the system clock). */
         public Builder clock(InstantSource source) {
             this.clock = Objects.requireNonNull(source, "source must not be null");
-            return this;
-        }
-
-        /**
-         * The results journaled by the earlier, interrupted incarnations of a run that this process resumes
-         * ({@code corral run --resume}); default none. Their tests with a final result are counted as done from the
-         * start (the live counts and ETA cover what remains), the summary shows the whole run as the reports do,
-         * plus one line saying how many results were carried over. A test whose earlier result is pending runs
-         * again: it counts as not done, and its pending result stays in the summary only if it does not finish.
-         */
-        public Builder carriedOver(RunResults earlier) {
-            this.carriedOver = Objects.requireNonNull(earlier, "earlier must not be null").finals();
             return this;
         }
 

@@ -250,9 +250,9 @@ class ConsoleReportTest {
     void resumedRunSummarizesTheWholeRunAndSaysWhatWasCarriedOver() {
         StringWriter text = new StringWriter();
         ManualClock clock = new ManualClock();
-        ConsoleReport console = ConsoleReport.builder().out(new PrintWriter(text)).live(false).clock(clock)
-                .carriedOver(earlierIncarnation()).build();
+        ConsoleReport console = ConsoleReport.builder().out(new PrintWriter(text)).live(false).clock(clock).build();
 
+        console.runResumed(earlierIncarnation());
         console.runStarted(2); // the pending /c runs again, and /e is new
         console.testFinished(finished("default", "/c", 3, 1, "local-3", Outcome.PASS, 2000, List.of()));
         console.testFinished(finished("default", "/e", 5, 1, "local-3", Outcome.ERROR, 1000, List.of()));
@@ -274,8 +274,9 @@ class ConsoleReportTest {
         StringWriter text = new StringWriter();
         ManualClock clock = new ManualClock();
         ConsoleReport console = ConsoleReport.builder().out(new PrintWriter(text)).live(true).color(false)
-                .refresh(Duration.ZERO).width(80).clock(clock).carriedOver(earlierIncarnation()).build();
+                .refresh(Duration.ZERO).width(80).clock(clock).build();
 
+        console.runResumed(earlierIncarnation());
         console.runStarted(3);
         console.testStarted("default", test("/c"), "local-1", 1, Duration.ofSeconds(60));
         clock.at(20);
@@ -300,7 +301,8 @@ class ConsoleReportTest {
     void interruptedResumeKeepsAPendingResultThatDidNotRunAgain() {
         StringWriter text = new StringWriter();
         ConsoleReport console = ConsoleReport.builder().out(new PrintWriter(text)).live(false)
-                .clock(new ManualClock()).carriedOver(earlierIncarnation()).build();
+                .clock(new ManualClock()).build();
+        console.runResumed(earlierIncarnation());
         console.runStarted(2);
         console.runFinished(true);
 
