@@ -66,7 +66,7 @@ final class RequestFiles {
     /** Empties a file whose runner is done with it (its command ended, or it never got one) and keeps it. */
     void release(Path file) {
         try {
-            Files.write(file, new byte[0], StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            write(file, new byte[0]);
             free.addFirst(file);
         } catch (IOException e) {
             // gone with the directory (the machine closed), or unusable: a later runner gets a new file
