@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 
 /**
  * A running podman container. Rebooting restarts the container ({@code podman stop}, then {@code podman start}:
- * soft lets the stop signal end it, hard kills it at once) and waits until it is ready again; files under {@link #workDir()}
- * survive, running commands do not. Closing removes the container and its anonymous volumes.
+ * soft lets the stop signal end it, hard kills it at once) and waits until it is ready again; files under
+ * {@link #workDir()} survive, running commands do not. Closing removes the container and its anonymous volumes.
  */
 final class PodmanMachine implements Machine {
     /** How long a soft reboot lets the container stop before podman kills it. */
@@ -83,18 +83,20 @@ final class PodmanMachine implements Machine {
         log.debug("{} reboot: podman stop and start {}", hard ? "hard" : "soft", container);
         // podman restart in two steps: the stop may be interrupted (the container is removed whole later); the
         // start may not, since podman stopped while it starts a container leaves its new network namespace behind
-        PodmanCli.Result stop = cli.run(deadline, List.of("stop", "-t", hard ? "0" : Integer.toString(SOFT_STOP_SECONDS), container));
-        if (!stop.ok()) {
-            throw new ConnectionException("cannot reboot " + id + " (podman stop " + container + "): " + stop.message());
-        }
-        PodmanCli.Result start = cli.runThrough(deadline, List.of("start", container));
-        if (!start.ok()) {
-            throw new ConnectionException("cannot reboot " + id + " (podman start " + container + "): " + start.message());
-        }
+        String stopAfter = hard ? "0" : Integer.toString(SOFT_STOP_SECONDS);
+        rebootStep("stop", cli.run(deadline, List.of("stop", "-t", stopAfter, container)));
+        rebootStep("start", cli.runThrough(deadline, List.of("start", container)));
         try {
             Readiness.await(cli, container, systemd, workDir, deadline, log);
         } catch (ProvisionException e) {
             throw new ConnectionException(id + " did not come back after a reboot: " + e.getMessage(), e);
+        }
+    }
+
+    private void rebootStep(String step, PodmanCli.Result r) {
+        if (!r.ok()) {
+            throw new ConnectionException("cannot reboot " + id + " (podman " + step + " " + container + "): "
+                    + r.message());
         }
     }
 
