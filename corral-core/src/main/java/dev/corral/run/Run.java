@@ -170,8 +170,9 @@ public final class Run {
         Map<String, String> described = new LinkedHashMap<>();
         Map<String, List<String>> runContext = new LinkedHashMap<>();
         List<Provisioner> provisioners = new ArrayList<>();
+        RunListener all = RunListener.all(listeners);
         if (earlier != null) {
-            RunListener.all(listeners).runResumed(earlier);
+            all.runResumed(earlier);
         }
         try {
             for (Map.Entry<TargetSpec, List<DiscoveryResult>> entry : discovered.entrySet()) {
@@ -204,7 +205,6 @@ public final class Run {
             if (scheduled.isEmpty()) {
                 if (earlier != null) {
                     // resuming a run with nothing left: listeners still see it, as a run of no more tests
-                    RunListener all = RunListener.all(listeners);
                     all.runStarted(0);
                     all.runFinished(false);
                 }
