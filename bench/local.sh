@@ -18,7 +18,8 @@ timed_run() {
   mkdir -p "$tree/.fmf"; echo 1 > "$tree/.fmf/version"
   { for ((i = 0; i < n; i++)); do printf '/t%05d:\n    test: "true"\n' "$i"; done; } > "$tree/main.fmf"
   s=$(now)
-  corral run "$tree" --how local --workers 1 --results "$work/results-$n" >/dev/null
+  # a results directory of its own for every run (a directory that holds a run is refused)
+  corral run "$tree" --how local --workers 1 --results "$work/results-$n-$(date +%s%N)" >/dev/null
   e=$(now)
   minus "$e" "$s"
 }
