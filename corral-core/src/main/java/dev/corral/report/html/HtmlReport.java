@@ -141,11 +141,11 @@ public final class HtmlReport {
         ReportData data = new ReportData(results, info, name(resultsPath), base(reportDir, resultsPath), timeline,
                 history, outputs, Instant.now());
         Template template = Template.get();
+        out.write(template.head());
         Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-        writer.write(template.head());
         data.write(new ScriptJson(writer));
-        writer.write(template.tail());
         writer.flush();
+        out.write(template.tail());
     }
 
     /** The prefix that leads from the report's directory to the results directory: {@code ""} or {@code "../x/"}. */
