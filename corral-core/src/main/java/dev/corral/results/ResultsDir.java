@@ -2,6 +2,7 @@ package dev.corral.results;
 
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -49,6 +50,9 @@ public final class ResultsDir {
     public static final String LATEST = "latest";
     /** Target name of single-target runs; its tests are not put in a per-target sub-directory. */
     public static final String DEFAULT_TARGET = "default";
+    /** The status of a running run as {@code run.json} writes it, a JSON string. */
+    private static final byte[] RUNNING = ('"' + RunInfo.Status.RUNNING.jsonName() + '"')
+            .getBytes(StandardCharsets.UTF_8);
 
     private final Path path;
 
@@ -252,18 +256,53 @@ public final class ResultsDir {
      * @throws ResultsException naming the file when it is missing or invalid
      */
     public RunInfo readRunInfo() {
+        return runInfo(readRunJson());
+    }
+
+    /**
+     * Reads {@code run.json} when it says the run is {@linkplain RunInfo.Status#RUNNING running}; empty when it says
+     * otherwise. For scans of many results directories (every run looks for killed runs beside its own): a file
+     * without the word is not parsed.
+     *
+     * @throws ResultsException naming the file when it is missing, or invalid and may say running
+     */
+    public Optional<RunInfo> readRunInfoIfRunning() {
+        byte[] bytes = readRunJson();
+        if (!contains(bytes, RUNNING)) {
+            return Optional.empty();
+        }
+        RunInfo info = runInfo(bytes);
+        return info.status() == RunInfo.Status.RUNNING ? Optional.of(info) : Optional.empty();
+    }
+
+    private byte[] readRunJson() {
         Path file = runJson();
-        byte[] bytes;
         try (FileInputStream in = new FileInputStream(file.toFile())) {
-            bytes = in.readAllBytes();
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new ResultsException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private RunInfo runInfo(byte[] bytes) {
         try {
             return ResultJson.runInfo(ResultJson.parse(bytes, 0, bytes.length));
         } catch (ResultJson.BadJson e) {
-            throw new ResultsException(file + ": " + e.getMessage(), e);
+            throw new ResultsException(runJson() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean contains(byte[] text, byte[] word) {
+        outer:
+        for (int i = 0; i <= text.length - word.length; i++) {
+            for (int j = 0; j < word.length; j++) {
+                if (text[i + j] != word[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -239,10 +240,10 @@ public final class Run {
             for (Path entry : entries) {
                 try {
                     ResultsDir other = ResultsDir.open(entry);
-                    RunInfo info = other.readRunInfo();
-                    if (info.status() == RunInfo.Status.RUNNING && !info.id().equals(self)
-                            && !cleanup.registry().isLive(info.id())) {
-                        dead.add(info.id());
+                    Optional<RunInfo> running = other.readRunInfoIfRunning();
+                    if (running.isPresent() && !running.get().id().equals(self)
+                            && !cleanup.registry().isLive(running.get().id())) {
+                        dead.add(running.get().id());
                         dirs.add(other);
                     }
                 } catch (CorralException unreadable) {

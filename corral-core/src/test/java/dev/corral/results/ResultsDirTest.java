@@ -124,6 +124,32 @@ class ResultsDirTest {
     }
 
     @Test
+    void readsRunJsonOnlyWhenItSaysRunning() throws IOException {
+        RunId id = RunId.generate();
+        ResultsDir dir = ResultsDir.create(parent, id);
+        // the word in a target's description must not make a finished run look running
+        RunInfo started = RunInfo.started(id, Map.of("default", "ssh \"running\" host"), Map.of(), "0.1.0");
+        dir.writeRunInfo(started);
+        assertThat(dir.readRunInfoIfRunning()).contains(started);
+        for (RunInfo.Status status : RunInfo.Status.values()) {
+            if (status != RunInfo.Status.RUNNING) {
+                RunInfo ended = started.ended(status, Instant.parse("2030-01-01T00:00:00Z"));
+                dir.writeRunInfo(ended);
+                assertThat(dir.readRunInfoIfRunning()).as(status.jsonName()).isEmpty();
+            }
+        }
+        // not parsed without the word; parsed (and refused by name) with it
+        Files.writeString(dir.runJson(), "{\"status\": \"finished\", \"id\": ");
+        assertThat(dir.readRunInfoIfRunning()).isEmpty();
+        Files.writeString(dir.runJson(), "{\"status\": \"running\", \"id\": ");
+        assertThatThrownBy(dir::readRunInfoIfRunning).isInstanceOf(ResultsException.class)
+                .hasMessageStartingWith(dir.runJson() + ": ");
+        Files.delete(dir.runJson());
+        assertThatThrownBy(dir::readRunInfoIfRunning).isInstanceOf(ResultsException.class)
+                .hasMessageContaining("cannot read " + dir.runJson());
+    }
+
+    @Test
     void reportsAnInvalidRunJsonByName() throws IOException {
         ResultsDir dir = ResultsDir.create(parent, RunId.generate());
         Files.writeString(dir.runJson(), "{\"id\": \"BAD ID\", \"status\": \"running\", \"start-time\": \"2026-01-01T00:00:00Z\"}");
