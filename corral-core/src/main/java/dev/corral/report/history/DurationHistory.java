@@ -6,8 +6,11 @@ import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.corral.results.Outcome;
 import dev.corral.results.ResultsDir;
@@ -49,6 +55,12 @@ public final class DurationHistory {
     private static final Logger LOG = LoggerFactory.getLogger(DurationHistory.class);
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final DurationHistory NONE = new DurationHistory(List.of(), Map.of());
+    private static final Pattern STAMPED = Pattern.compile("run-(\\d{8}-\\d{6})-[a-z0-9-]+");
+    /**
+     * How much later than the time in its name a run may start: between its id and its run.json come discovery and
+     * the clean-up after killed runs (up to two minutes). An hour leaves room.
+     */
+    private static final Duration NAME_LAG = Duration.ofHours(1);
 
     private final List<Run> runs;
     private final Map<String, List<Point>> points;
@@ -115,22 +127,38 @@ public final class DurationHistory {
             return NONE;
         }
         Instant currentStart = startOf(self);
-        List<Run> candidates = new ArrayList<>();
-        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent, "run-*")) {
-            for (Path sibling : siblings) {
-                if (sibling.equals(self) || !Files.isDirectory(sibling)
-                        || !Files.isRegularFile(sibling.resolve("results.jsonl"))) {
-                    continue;
-                }
-                Run run = describe(sibling);
-                if (run != null && (currentStart == null || run.start().isBefore(currentStart))) {
-                    candidates.add(run);
+        List<Path> siblings = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, "run-*")) {
+            for (Path sibling : entries) {
+                if (!sibling.equals(self) && Files.isDirectory(sibling)
+                        && Files.isRegularFile(sibling.resolve("results.jsonl"))) {
+                    siblings.add(sibling);
                 }
             }
         } catch (IOException e) {
             LOG.warn("cannot list earlier runs in {}: {}; the report shows no duration history", parent,
                     e.getMessage());
             return NONE;
+        }
+        // newest first by the time in the name, names without one first; run.json is read only until no run left
+        // can be among the newest maxRuns
+        siblings.sort(Comparator.comparing(DurationHistory::nameStamp,
+                Comparator.nullsFirst(Comparator.<Instant>reverseOrder())));
+        List<Run> candidates = new ArrayList<>();
+        PriorityQueue<Instant> newest = new PriorityQueue<>();
+        for (Path sibling : siblings) {
+            Instant stamp = nameStamp(sibling);
+            if (stamp != null && newest.size() == maxRuns && stamp.plus(NAME_LAG).isBefore(newest.peek())) {
+                break;
+            }
+            Run run = describe(sibling);
+            if (run != null && (currentStart == null || run.start().isBefore(currentStart))) {
+                candidates.add(run);
+                newest.add(run.start());
+                if (newest.size() > maxRuns) {
+                    newest.poll();
+                }
+            }
         }
         candidates.sort(Comparator.comparing(Run::start).thenComparing(Run::id));
         List<Run> chosen = candidates.subList(Math.max(0, candidates.size() - maxRuns), candidates.size());
@@ -169,6 +197,28 @@ public final class DurationHistory {
 
     private static String key(String target, String name) {
         return target + "\u0000" + name;
+    }
+
+    /**
+     * When a directory's name says its run was created ({@code run-yyyyMMdd-HHmmss-...}, as {@code RunId.generate}
+     * names them, UTC), or null. A run starts after its id is made, and less than {@link #NAME_LAG} later.
+     */
+    static Instant nameStamp(Path dir) {
+        Matcher m = STAMPED.matcher(dir.getFileName().toString());
+        if (!m.matches()) {
+            return null;
+        }
+        String d = m.group(1);
+        try {
+            return LocalDateTime.of(number(d, 0, 4), number(d, 4, 6), number(d, 6, 8), number(d, 9, 11),
+                    number(d, 11, 13), number(d, 13, 15)).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static int number(String digits, int from, int to) {
+        return Integer.parseInt(digits, from, to, 10);
     }
 
     /** The start of a run directory: run.json's start-time, else the journal's modification time, else null. */

@@ -108,6 +108,45 @@ class DurationHistoryTest {
         assertThat(h.points("default", "/b")).hasSize(1);
     }
 
+    /** A run whose id says {@code stamp} (yyyyMMdd-HHmmss) and which started at {@code start}. */
+    private ResultsDir stampedRun(String stamp, String suffix, Instant start) {
+        RunId id = new RunId(stamp + "-" + suffix);
+        ResultsDir dir = ResultsDir.create(root, id);
+        try (Journal j = dir.openJournal()) {
+            j.append(result("default", "/a", 1, Outcome.PASS, start, 1000));
+        }
+        dir.writeRunInfo(new RunInfo(id, RunInfo.Status.FINISHED, start, start.plusSeconds(60), Map.of(), Map.of(),
+                "test"));
+        return dir;
+    }
+
+    @Test
+    void orderedByRunJsonEvenWhenRunsStartedLaterThanTheirNamesSay() {
+        // b's name is newer, but a started later (its clean-up of killed runs took long): a is the latest run
+        stampedRun("20261101-080000", "a", Instant.parse("2026-11-01T08:55:00Z"));
+        stampedRun("20261101-081000", "b", Instant.parse("2026-11-01T08:12:00Z"));
+        for (int i = 0; i < 30; i++) {
+            stampedRun(String.format("20261031-%02d0000", i % 24), "old" + i,
+                    Instant.parse("2026-10-31T00:00:00Z").plus(Duration.ofHours(i % 24)).plusSeconds(i));
+        }
+        ResultsDir current = stampedRun("20261101-120000", "now", Instant.parse("2026-11-01T12:00:00Z"));
+
+        assertThat(DurationHistory.gather(current, 1).runs()).extracting(DurationHistory.Run::id)
+                .containsExactly("20261101-080000-a");
+        assertThat(DurationHistory.gather(current, 3).runs()).extracting(DurationHistory.Run::id)
+                .containsExactly("20261031-230000-old23", "20261101-081000-b", "20261101-080000-a");
+        assertThat(DurationHistory.gather(current, 100).runs()).hasSize(32);
+    }
+
+    @Test
+    void theTimeInAGeneratedNameIsUtc() {
+        assertThat(DurationHistory.nameStamp(Path.of("run-20261124-095102-1fua")))
+                .isEqualTo(Instant.parse("2026-11-24T09:51:02Z"));
+        assertThat(DurationHistory.nameStamp(Path.of("run-20261324-095102-1fua"))).isNull();
+        assertThat(DurationHistory.nameStamp(Path.of("run-empty"))).isNull();
+        assertThat(DurationHistory.nameStamp(Path.of("run-2026112-095102-x"))).isNull();
+    }
+
     @Test
     void noSiblingsOrZeroRunsMeansNoHistory() {
         ResultsDir alone = ResultsDir.at(root.resolve("custom/results"));
