@@ -51,8 +51,7 @@ public final class ResultsDir {
     /** Target name of single-target runs; its tests are not put in a per-target sub-directory. */
     public static final String DEFAULT_TARGET = "default";
     /** The status of a running run as {@code run.json} writes it, a JSON string. */
-    private static final byte[] RUNNING = ('"' + RunInfo.Status.RUNNING.jsonName() + '"')
-            .getBytes(StandardCharsets.UTF_8);
+    private static final String RUNNING = '"' + RunInfo.Status.RUNNING.jsonName() + '"';
 
     private final Path path;
 
@@ -268,7 +267,8 @@ public final class ResultsDir {
      */
     public Optional<RunInfo> readRunInfoIfRunning() {
         byte[] bytes = readRunJson();
-        if (!contains(bytes, RUNNING)) {
+        // bytes as Latin-1 characters, one each: the search needs no decoding
+        if (!new String(bytes, StandardCharsets.ISO_8859_1).contains(RUNNING)) {
             return Optional.empty();
         }
         RunInfo info = runInfo(bytes);
@@ -290,19 +290,6 @@ public final class ResultsDir {
         } catch (ResultJson.BadJson e) {
             throw new ResultsException(runJson() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static boolean contains(byte[] text, byte[] word) {
-        outer:
-        for (int i = 0; i <= text.length - word.length; i++) {
-            for (int j = 0; j < word.length; j++) {
-                if (text[i + j] != word[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     /**

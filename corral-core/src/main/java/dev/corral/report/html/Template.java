@@ -1,10 +1,10 @@
 package dev.corral.report.html;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The page around the data: {@code report.html} from the classpath with {@code report.css} and {@code report.js}
@@ -46,42 +46,39 @@ final class Template {
         static final Template INSTANCE = load();
     }
 
-    /** The markers are ASCII, and no byte of a multi-byte UTF-8 sequence is: they are found in the bytes. */
+    /**
+     * The markers are found in {@code report.html} alone (ASCII, which no byte of a multi-byte UTF-8 sequence is),
+     * never in the style or script put in their place.
+     */
     private static Template load() {
-        byte[] page = replace(replace(resourceBytes("report.html"), CSS, resourceBytes("report.css")), JS,
-                resourceBytes("report.js"));
-        int at = indexOf(page, DATA, 0);
-        if (at < 0 || indexOf(page, DATA, at + 1) >= 0) {
-            throw new IllegalStateException("report.html must contain {{DATA}} exactly once");
+        byte[] html = resourceBytes("report.html");
+        int css = onlyOnce(html, CSS);
+        int data = onlyOnce(html, DATA);
+        int js = onlyOnce(html, JS);
+        if (!(css < data && data < js)) {
+            throw new IllegalStateException("report.html must hold {{CSS}}, {{DATA}} and {{JS}} in this order");
         }
-        return new Template(Arrays.copyOfRange(page, 0, at), Arrays.copyOfRange(page, at + DATA.length, page.length));
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        head.write(html, 0, css);
+        head.writeBytes(resourceBytes("report.css"));
+        head.write(html, css + CSS.length, data - css - CSS.length);
+        ByteArrayOutputStream tail = new ByteArrayOutputStream();
+        tail.write(html, data + DATA.length, js - data - DATA.length);
+        tail.writeBytes(resourceBytes("report.js"));
+        tail.write(html, js + JS.length, html.length - js - JS.length);
+        return new Template(head.toByteArray(), tail.toByteArray());
     }
 
-    /** {@code text} with its one {@code marker} replaced by {@code content}. */
-    private static byte[] replace(byte[] text, byte[] marker, byte[] content) {
-        int at = indexOf(text, marker, 0);
-        if (at < 0 || indexOf(text, marker, at + 1) >= 0) {
-            throw new IllegalStateException("report.html must contain " + new String(marker, StandardCharsets.US_ASCII)
-                    + " exactly once");
+    /** Where {@code marker} is in {@code html}, which must hold it exactly once. */
+    private static int onlyOnce(byte[] html, byte[] marker) {
+        // Latin-1 maps each byte to one character: the positions are the same
+        String text = new String(html, StandardCharsets.ISO_8859_1);
+        String word = new String(marker, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf(word);
+        if (at < 0 || text.indexOf(word, at + 1) >= 0) {
+            throw new IllegalStateException("report.html must contain " + word + " exactly once");
         }
-        byte[] result = new byte[text.length - marker.length + content.length];
-        System.arraycopy(text, 0, result, 0, at);
-        System.arraycopy(content, 0, result, at, content.length);
-        System.arraycopy(text, at + marker.length, result, at + content.length, text.length - at - marker.length);
-        return result;
-    }
-
-    private static int indexOf(byte[] text, byte[] marker, int from) {
-        outer:
-        for (int i = from; i <= text.length - marker.length; i++) {
-            for (int j = 0; j < marker.length; j++) {
-                if (text[i + j] != marker[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return at;
     }
 
     private static byte[] bytes(String ascii) {
