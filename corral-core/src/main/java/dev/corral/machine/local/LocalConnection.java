@@ -102,18 +102,19 @@ final class LocalConnection implements Connection {
         }
 
         long startNanos = System.nanoTime();
+        long[] before = ProcessReaper.hostCounts();
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
             return startFailure(command, e, startNanos);
         }
-        Running run = new Running(process, ProcessReaper.startTicks(process.pid()), token);
+        Running run = new Running(process, ProcessReaper.birth(process.pid(), before), token);
         running.add(run);
         if (machine.isClosed()) {
             // closed while the process started: killAll() may have missed it
             run.killedByClose = true;
-            ProcessReaper.kill(process, run.startTicks, token, log);
+            ProcessReaper.kill(process, run.birth, token, log);
         }
         try {
             return await(command, deadline, run, stdin, startNanos);
@@ -131,7 +132,7 @@ final class LocalConnection implements Connection {
         } catch (IOException e) {
             return startFailure(command, e, startNanos);
         }
-        Running run = new Running(runner.process, runner.startTicks, runner.token);
+        Running run = new Running(runner.process, runner.birth, runner.token);
         running.add(run);
         try {
             IOException notStarted = null;
@@ -144,13 +145,13 @@ final class LocalConnection implements Connection {
             startNextRunner();
             if (notStarted != null) {
                 // the runner died before its command: the command did not start
-                ProcessReaper.kill(runner.process, runner.startTicks, runner.token, log);
+                ProcessReaper.kill(runner.process, runner.birth, runner.token, log);
                 return startFailure(command, notStarted, startNanos);
             }
             if (machine.isClosed()) {
                 // closed while the command started: killAll() may have missed it
                 run.killedByClose = true;
-                ProcessReaper.kill(runner.process, runner.startTicks, runner.token, log);
+                ProcessReaper.kill(runner.process, runner.birth, runner.token, log);
             }
             return await(command, deadline, run, command.stdin(), startNanos);
         } finally {
@@ -203,7 +204,7 @@ final class LocalConnection implements Connection {
                     }
                 }
                 if (next != null && !keep) {
-                    ProcessReaper.kill(next.process, next.startTicks, next.token, log);
+                    ProcessReaper.kill(next.process, next.birth, next.token, log);
                     requests.release(next.request());
                 }
                 if (machine.isClosed()) {
@@ -255,13 +256,13 @@ final class LocalConnection implements Connection {
         try {
             timedOut = !waitFor(process, deadline);
         } catch (InterruptedException e) {
-            int killed = ProcessReaper.kill(process, run.startTicks, run.token, log);
+            int killed = ProcessReaper.kill(process, run.birth, run.token, log);
             log.debug("interrupted: killed {} processes of {}", killed, command);
             drain(pumps, command);
             throw e;
         }
         // the command ended or timed out: nothing it started may survive it
-        int killed = ProcessReaper.kill(process, run.startTicks, run.token, log);
+        int killed = ProcessReaper.kill(process, run.birth, run.token, log);
         drain(pumps, command);
         if (run.killedByClose) {
             throw new ConnectionException("local machine " + machine.id() + " was closed while running " + command);
@@ -405,7 +406,7 @@ final class LocalConnection implements Connection {
     void killAll() {
         for (Running run : running) {
             run.killedByClose = true;
-            ProcessReaper.kill(run.process, run.startTicks, run.token, log);
+            ProcessReaper.kill(run.process, run.birth, run.token, log);
         }
         Runner unused;
         synchronized (this) {
@@ -413,7 +414,7 @@ final class LocalConnection implements Connection {
             idle = null;
         }
         if (unused != null) {
-            ProcessReaper.kill(unused.process, unused.startTicks, unused.token, log);
+            ProcessReaper.kill(unused.process, unused.birth, unused.token, log);
         }
         requests.delete();
     }
@@ -439,13 +440,13 @@ final class LocalConnection implements Connection {
     /** A command in flight. */
     private static final class Running {
         final Process process;
-        final long startTicks;
+        final ProcessReaper.Birth birth;
         final String token;
         volatile boolean killedByClose;
 
-        Running(Process process, long startTicks, String token) {
+        Running(Process process, ProcessReaper.Birth birth, String token) {
             this.process = process;
-            this.startTicks = startTicks;
+            this.birth = birth;
             this.token = token;
         }
     }

@@ -44,6 +44,12 @@ final class ProcessReaper {
     static final String TOKEN_VARIABLE = "CORRAL_TEST_TOKEN";
 
     private static final Path PROC = Path.of("/proc");
+    private static final Path STAT = PROC.resolve("stat");
+    private static final Path LOADAVG = PROC.resolve("loadavg");
+    private static final Path PID_MAX = PROC.resolve("sys/kernel/pid_max");
+    private static final byte[] FORKS = "processes ".getBytes(StandardCharsets.US_ASCII);
+    /** Room left in the pid counter's arithmetic ({@link Birth}), for what the counts do not see. */
+    private static final long PID_MARGIN = 1000;
     private static final int MAX_ROUNDS = 200;
     /**
      * Processes seen by earlier scans, by pid: reading {@code /proc/<pid>/stat} of every process after every
@@ -61,21 +67,120 @@ final class ProcessReaper {
      * Kills the command's process (if still running) and everything it started, then waits briefly for the
      * command's own process to be reaped. Never throws; leaves the interrupt flag as it found it.
      *
-     * @param root           the command's process, the leader of its session
-     * @param rootStartTicks when the command's process started ({@link #startTicks}), or -1 when unknown;
-     *                       older processes cannot belong to it and are not looked at
-     * @param token          the command's token
+     * @param root  the command's process, the leader of its session
+     * @param birth when the command's process started ({@link #birth}); older processes cannot belong to it
+     * @param token the command's token
      * @return how many processes were signalled
      */
-    static int kill(Process root, long rootStartTicks, String token, Logger log) {
+    static int kill(Process root, Birth birth, String token, Logger log) {
         boolean interrupted = Thread.interrupted();
         try {
-            return killAll(root, rootStartTicks, token, log);
+            return killAll(root, birth, token, log);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * When a command's process was born, as far as telling the processes it started from older ones needs.
+     *
+     * <p>Pids grow until they wrap around at {@code pid_max}. While the host has made too few tasks since the
+     * command's process started for its pid counter to have come round again, every process newer than the command
+     * has a greater pid, and the scan after the command looks at those alone (a handful) instead of every process
+     * on the host (a desktop has a thousand: ~3 ms per test). To come round, the counter must hand out every free
+     * pid above the command's; at most the tasks alive before it started can be in the way.
+     *
+     * @param startTicks  when the process started, in clock ticks since boot; -1 when unknown
+     * @param forksBefore tasks the host had made just before ({@code processes} in {@code /proc/stat}); -1 when
+     *                    unknown
+     * @param tasksBefore tasks alive just before ({@code /proc/loadavg}); -1 when unknown
+     */
+    record Birth(long startTicks, long forksBefore, long tasksBefore) {
+        /** Whether no pid can have been handed out twice since a process {@code pid} with this birth started. */
+        boolean newerProcessesHaveGreaterPids(long pid) {
+            if (forksBefore < 0 || tasksBefore < 0) {
+                return false;
+            }
+            long forks = forks();
+            long pidMax = pidMax();
+            return forks >= forksBefore && pidMax > 0
+                    && (forks - forksBefore) + tasksBefore + PID_MARGIN < pidMax - pid;
+        }
+    }
+
+    /** The host's counts to take just before a command's process starts: {tasks made, tasks alive}. */
+    static long[] hostCounts() {
+        byte[] loadavg = readAll(LOADAVG);
+        int slash = loadavg == null ? -1 : indexOf(loadavg, (byte) '/', 0);
+        return new long[] {forks(), slash < 0 ? -1 : number(loadavg, slash + 1)};
+    }
+
+    /** The birth of a process {@code pid}, started just after {@code before} ({@link #hostCounts()}) was taken. */
+    static Birth birth(long pid, long[] before) {
+        return new Birth(startTicks(pid), before[0], before[1]);
+    }
+
+    /** Tasks the host has made since it booted, or -1. */
+    private static long forks() {
+        byte[] stat = readAll(STAT);
+        int at = 0;
+        while (stat != null && at < stat.length) {
+            if (startsWith(stat, at, FORKS)) {
+                return number(stat, at + FORKS.length);
+            }
+            int newline = indexOf(stat, (byte) '\n', at);
+            if (newline < 0) {
+                break;
+            }
+            at = newline + 1;
+        }
+        return -1;
+    }
+
+    /**
+     * The kernel's {@code pid_max}, or -1. Read in one go: a sysctl file answers a read at an offset with its end,
+     * so {@link Files#readAllBytes} (which reads one byte first, as the file's size is 0) sees only the first digit.
+     */
+    private static long pidMax() {
+        try (FileInputStream in = new FileInputStream(PID_MAX.toFile())) {
+            byte[] buffer = new byte[32];
+            int length = in.read(buffer);
+            return length <= 0 ? -1 : number(Arrays.copyOf(buffer, length), 0);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The decimal number at {@code from} (up to the first non-digit), or -1 when there is none. */
+    private static long number(byte[] bytes, int from) {
+        int end = from;
+        while (end < bytes.length && bytes[end] >= '0' && bytes[end] <= '9') {
+            end++;
+        }
+        return parseLong(bytes, from, end);
+    }
+
+    private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
+        return bytes.length - at >= prefix.length && Arrays.equals(bytes, at, at + prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The start of every token of a run's commands: {@code <run id>.}, so a whole run can be found. */
@@ -146,7 +251,7 @@ final class ProcessReaper {
         return null;
     }
 
-    private static int killAll(Process root, long rootStartTicks, String token, Logger log) {
+    private static int killAll(Process root, Birth birth, String token, Logger log) {
         byte[] needle = (TOKEN_VARIABLE + "=" + token).getBytes(StandardCharsets.UTF_8);
         long session = root.pid();
         Set<Long> untouchable = untouchable();
@@ -161,7 +266,7 @@ final class ProcessReaper {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Set<Long> targets = new LinkedHashSet<>(descendants);
             descendants.clear();
-            targets.addAll(scan(session, rootStartTicks, needle));
+            targets.addAll(scan(session, birth, needle));
             targets.removeAll(untouchable);
             targets.remove(session);
             targets.removeIf(ProcessReaper::isZombieOrGone);
@@ -190,44 +295,51 @@ final class ProcessReaper {
     }
 
     /** Processes of the command's session or process group, or carrying its token. */
-    private static Set<Long> scan(long session, long notBefore, byte[] needle) {
+    private static Set<Long> scan(long session, Birth birth, byte[] needle) {
         Set<Long> found = new HashSet<>();
-        Set<Long> listed = new HashSet<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!isNumber(name)) {
-                    continue;
-                }
-                long pid = Long.parseLong(name);
-                listed.add(pid);
-                Object identity = identity(entry);
-                Seen seen = SEEN.get(pid);
-                if (seen != null && identity != null && seen.identity().equals(identity)
-                        && seen.startTicks() < notBefore) {
-                    // the same process as in an earlier scan, older than the command: cannot belong to it
-                    continue;
-                }
-                long[] ids = sessionAndGroup(entry);
-                if (ids == null) {
-                    SEEN.remove(pid);
-                    continue;
-                }
-                if (identity != null) {
-                    SEEN.put(pid, new Seen(identity, ids[2]));
-                }
-                if (ids[2] < notBefore) {
-                    continue;
-                }
-                if (ids[0] == session || ids[1] == session || environContains(entry, needle)) {
-                    found.add(pid);
-                }
-            }
-            // forget processes that are gone (a concurrent scan's newer entries may go too: only a cache miss)
-            SEEN.keySet().retainAll(listed);
-        } catch (IOException e) {
-            // /proc is always there on Linux; without it only the descendants are found
+        String[] names = PROC.toFile().list();
+        if (names == null) {
+            return found; // /proc is always there on Linux; without it only the descendants are found
         }
+        long notBefore = birth.startTicks();
+        boolean newerOnly = birth.newerProcessesHaveGreaterPids(session);
+        long[] listed = new long[names.length];
+        int count = 0;
+        for (String name : names) {
+            long pid = pid(name);
+            if (pid < 0) {
+                continue;
+            }
+            listed[count++] = pid;
+            if (newerOnly && pid <= session) {
+                continue;
+            }
+            Path entry = PROC.resolve(name);
+            Object identity = identity(entry);
+            Seen seen = SEEN.get(pid);
+            if (seen != null && identity != null && seen.identity().equals(identity) && seen.startTicks() < notBefore) {
+                // the same process as in an earlier scan, older than the command: cannot belong to it
+                continue;
+            }
+            long[] ids = sessionAndGroup(entry);
+            if (ids == null) {
+                SEEN.remove(pid);
+                continue;
+            }
+            if (identity != null) {
+                SEEN.put(pid, new Seen(identity, ids[2]));
+            }
+            if (ids[2] < notBefore) {
+                continue;
+            }
+            if (ids[0] == session || ids[1] == session || environContains(entry, needle)) {
+                found.add(pid);
+            }
+        }
+        // forget processes that are gone (a concurrent scan's newer entries may go too: only a cache miss)
+        long[] live = Arrays.copyOf(listed, count);
+        Arrays.sort(live);
+        SEEN.keySet().removeIf(pid -> Arrays.binarySearch(live, pid) < 0);
         return found;
     }
 
@@ -360,6 +472,27 @@ final class ProcessReaper {
             handle = handle.get().parent();
         }
         return pids;
+    }
+
+    /** How many processes the scans remember (tests: gone ones must be forgotten). */
+    static int remembered() {
+        return SEEN.size();
+    }
+
+    /** The pid a {@code /proc} entry's name is, or -1 when it is not a number. */
+    private static long pid(String name) {
+        if (name.isEmpty() || name.length() > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     private static boolean isNumber(String name) {

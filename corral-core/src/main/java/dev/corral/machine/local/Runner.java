@@ -29,13 +29,13 @@ final class Runner {
     private static final String PROGRAM = "IFS= read -r _ || exit 0; . \"$1\"";
 
     final Process process;
-    final long startTicks;
+    final ProcessReaper.Birth birth;
     final String token;
     private final Path request;
 
-    private Runner(Process process, String token, Path request) {
+    private Runner(Process process, ProcessReaper.Birth birth, String token, Path request) {
         this.process = process;
-        this.startTicks = ProcessReaper.startTicks(process.pid());
+        this.birth = birth;
         this.token = token;
         this.request = request;
     }
@@ -55,7 +55,9 @@ final class Runner {
         Map<String, String> environment = builder.environment();
         environment.keySet().removeAll(DEFERRED);
         environment.put(ProcessReaper.TOKEN_VARIABLE, token);
-        return new Runner(builder.start(), token, request);
+        long[] before = ProcessReaper.hostCounts();
+        Process process = builder.start();
+        return new Runner(process, ProcessReaper.birth(process.pid(), before), token, request);
     }
 
     /**
