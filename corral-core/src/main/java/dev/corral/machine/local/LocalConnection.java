@@ -102,14 +102,14 @@ final class LocalConnection implements Connection {
         }
 
         long startNanos = System.nanoTime();
-        long[] before = ProcessReaper.hostCounts();
-        Process process;
+        ProcessReaper.Started started;
         try {
-            process = builder.start();
+            started = ProcessReaper.start(builder);
         } catch (IOException e) {
             return startFailure(command, e, startNanos);
         }
-        Running run = new Running(process, ProcessReaper.birth(process.pid(), before), token);
+        Process process = started.process();
+        Running run = new Running(process, started.birth(), token);
         running.add(run);
         if (machine.isClosed()) {
             // closed while the process started: killAll() may have missed it

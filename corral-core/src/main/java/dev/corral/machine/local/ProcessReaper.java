@@ -68,7 +68,7 @@ final class ProcessReaper {
      * command's own process to be reaped. Never throws; leaves the interrupt flag as it found it.
      *
      * @param root  the command's process, the leader of its session
-     * @param birth when the command's process started ({@link #birth}); older processes cannot belong to it
+     * @param birth when the command's process started ({@link #start}); older processes cannot belong to it
      * @param token the command's token
      * @return how many processes were signalled
      */
@@ -104,22 +104,28 @@ final class ProcessReaper {
                 return false;
             }
             long forks = forks();
-            long pidMax = pidMax();
+            byte[] max = readAll(PID_MAX);
+            long pidMax = max == null ? -1 : number(max, 0);
             return forks >= forksBefore && pidMax > 0
                     && (forks - forksBefore) + tasksBefore + PID_MARGIN < pidMax - pid;
         }
     }
 
-    /** The host's counts to take just before a command's process starts: {tasks made, tasks alive}. */
-    static long[] hostCounts() {
-        byte[] loadavg = readAll(LOADAVG);
-        int slash = loadavg == null ? -1 : indexOf(loadavg, (byte) '/', 0);
-        return new long[] {forks(), slash < 0 ? -1 : number(loadavg, slash + 1)};
+    /** A command's process, just started, and its {@link Birth}. */
+    record Started(Process process, Birth birth) {
     }
 
-    /** The birth of a process {@code pid}, started just after {@code before} ({@link #hostCounts()}) was taken. */
-    static Birth birth(long pid, long[] before) {
-        return new Birth(startTicks(pid), before[0], before[1]);
+    /**
+     * Starts a command's process: the host's counts are taken just before it starts, its start time just after
+     * ({@link Birth}).
+     */
+    static Started start(ProcessBuilder builder) throws IOException {
+        long forks = forks();
+        byte[] loadavg = readAll(LOADAVG);
+        int slash = loadavg == null ? -1 : indexOf(loadavg, (byte) '/', 0);
+        long tasks = slash < 0 ? -1 : number(loadavg, slash + 1);
+        Process process = builder.start();
+        return new Started(process, new Birth(startTicks(process.pid()), forks, tasks));
     }
 
     /** Tasks the host has made since it booted, or -1. */
@@ -140,22 +146,14 @@ final class ProcessReaper {
     }
 
     /**
-     * The kernel's {@code pid_max}, or -1. Read in one go: a sysctl file answers a read at an offset with its end,
-     * so {@link Files#readAllBytes} (which reads one byte first, as the file's size is 0) sees only the first digit.
+     * A small file of {@code /proc}, whole, or {@code null}. Read with {@link FileInputStream#readAllBytes}, whose
+     * first read asks for a buffer's worth: a sysctl file such as {@code pid_max} answers a read at an offset with
+     * its end, so {@link Files#readAllBytes} (which reads one byte first, as the file's size is 0) sees only its
+     * first digit.
      */
-    private static long pidMax() {
-        try (FileInputStream in = new FileInputStream(PID_MAX.toFile())) {
-            byte[] buffer = new byte[32];
-            int length = in.read(buffer);
-            return length <= 0 ? -1 : number(Arrays.copyOf(buffer, length), 0);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
     private static byte[] readAll(Path file) {
-        try {
-            return Files.readAllBytes(file);
+        try (FileInputStream in = new FileInputStream(file.toFile())) {
+            return in.readAllBytes();
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -198,14 +196,14 @@ final class ProcessReaper {
         Map<RunId, Set<Long>> runs = new HashMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
             for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!isNumber(name) || untouchable.contains(Long.parseLong(name)) || isZombieOrGone(Long.parseLong(name))) {
+                long pid = pid(entry.getFileName().toString());
+                if (pid < 0 || untouchable.contains(pid) || isZombieOrGone(pid)) {
                     continue;
                 }
                 String run = tokenRun(entry, marker);
                 if (run != null) {
                     try {
-                        runs.computeIfAbsent(new RunId(run), r -> new HashSet<>()).add(Long.parseLong(name));
+                        runs.computeIfAbsent(new RunId(run), r -> new HashSet<>()).add(pid);
                     } catch (IllegalArgumentException notOurs) {
                         // a token that is not a run id: not a Corral process of a known run
                     }
@@ -493,17 +491,5 @@ final class ProcessReaper {
             value = value * 10 + (c - '0');
         }
         return value;
-    }
-
-    private static boolean isNumber(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            if (!Character.isDigit(name.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 }

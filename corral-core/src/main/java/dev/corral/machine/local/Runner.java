@@ -55,9 +55,8 @@ final class Runner {
         Map<String, String> environment = builder.environment();
         environment.keySet().removeAll(DEFERRED);
         environment.put(ProcessReaper.TOKEN_VARIABLE, token);
-        long[] before = ProcessReaper.hostCounts();
-        Process process = builder.start();
-        return new Runner(process, ProcessReaper.birth(process.pid(), before), token, request);
+        ProcessReaper.Started started = ProcessReaper.start(builder);
+        return new Runner(started.process(), started.birth(), token, request);
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.corral.machine.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,21 +21,30 @@ class ProcessReaperTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void theHostCountsAreRead() {
-        long[] counts = ProcessReaper.hostCounts();
-        assertThat(counts[0]).as("tasks made since boot").isPositive();
-        assertThat(counts[1]).as("tasks alive").isPositive();
+    /** The birth of a process just started (and ended): the host's counts as they are now. */
+    private static ProcessReaper.Birth now() throws Exception {
+        ProcessReaper.Started started = ProcessReaper.start(new ProcessBuilder("true"));
+        started.process().waitFor();
+        return started.birth();
     }
 
     @Test
-    void newerProcessesHaveGreaterPidsOnlyWhileThePidCounterCannotHaveComeRound() throws IOException {
+    void theHostCountsAreRead() throws Exception {
+        ProcessReaper.Birth birth = now();
+        assertThat(birth.startTicks()).as("start time").isPositive();
+        assertThat(birth.forksBefore()).as("tasks made since boot").isPositive();
+        assertThat(birth.tasksBefore()).as("tasks alive").isPositive();
+    }
+
+    @Test
+    void newerProcessesHaveGreaterPidsOnlyWhileThePidCounterCannotHaveComeRound() throws Exception {
         long pidMax;
         try (var in = new java.io.FileInputStream("/proc/sys/kernel/pid_max")) {
             pidMax = Long.parseLong(new String(in.readNBytes(32), java.nio.charset.StandardCharsets.US_ASCII).strip());
         }
         assertThat(pidMax).isGreaterThanOrEqualTo(32768);
-        long[] now = ProcessReaper.hostCounts();
+        ProcessReaper.Birth birth = now();
+        long[] now = {birth.forksBefore(), birth.tasksBefore()};
         long self = ProcessHandle.current().pid();
         assertThat(new ProcessReaper.Birth(0, now[0], now[1]).newerProcessesHaveGreaterPids(self))
                 .as("pid_max %d, tasks alive %d", pidMax, now[1]).isEqualTo(now[1] + 1000 < pidMax - self);
@@ -64,9 +72,10 @@ class ProcessReaperTest {
                 "setsid bash -c 'echo $$ > \"$1\"; exec sleep 300' daemon \"$1\" </dev/null >/dev/null 2>&1 &"
                         + " while [ ! -s \"$1\" ]; do sleep 0.01; done", "command", pidFile.toString()));
         builder.environment().put(ProcessReaper.TOKEN_VARIABLE, token);
-        long[] before = countsKnown ? ProcessReaper.hostCounts() : new long[] {-1, -1};
-        Process root = builder.start();
-        ProcessReaper.Birth birth = ProcessReaper.birth(root.pid(), before);
+        ProcessReaper.Started started = ProcessReaper.start(builder);
+        Process root = started.process();
+        ProcessReaper.Birth birth = countsKnown ? started.birth()
+                : new ProcessReaper.Birth(started.birth().startTicks(), -1, -1);
         assertThat(root.waitFor()).isZero();
         long daemon = Long.parseLong(Files.readString(pidFile).strip());
         assertThat(ProcessHandle.of(daemon)).isPresent();
@@ -87,11 +96,9 @@ class ProcessReaperTest {
             String token = "test." + UUID.randomUUID();
             ProcessBuilder builder = new ProcessBuilder(List.of("setsid", "--wait", "bash", "-c", "true"));
             builder.environment().put(ProcessReaper.TOKEN_VARIABLE, token);
-            long[] before = ProcessReaper.hostCounts();
-            Process root = builder.start();
-            ProcessReaper.Birth birth = ProcessReaper.birth(root.pid(), before);
-            root.waitFor();
-            ProcessReaper.kill(root, birth, token, LoggerFactory.getLogger(getClass()));
+            ProcessReaper.Started started = ProcessReaper.start(builder);
+            started.process().waitFor();
+            ProcessReaper.kill(started.process(), started.birth(), token, LoggerFactory.getLogger(getClass()));
         }
         long live;
         try (var entries = Files.list(Path.of("/proc"))) {
