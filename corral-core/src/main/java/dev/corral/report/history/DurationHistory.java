@@ -127,12 +127,12 @@ public final class DurationHistory {
             return NONE;
         }
         Instant currentStart = startOf(self);
-        List<Path> siblings = new ArrayList<>();
+        List<Sibling> siblings = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, "run-*")) {
             for (Path sibling : entries) {
                 if (!sibling.equals(self) && Files.isDirectory(sibling)
                         && Files.isRegularFile(sibling.resolve("results.jsonl"))) {
-                    siblings.add(sibling);
+                    siblings.add(new Sibling(sibling, nameStamp(sibling)));
                 }
             }
         } catch (IOException e) {
@@ -142,16 +142,15 @@ public final class DurationHistory {
         }
         // newest first by the time in the name, names without one first; run.json is read only until no run left
         // can be among the newest maxRuns
-        siblings.sort(Comparator.comparing(DurationHistory::nameStamp,
-                Comparator.nullsFirst(Comparator.<Instant>reverseOrder())));
+        siblings.sort(Comparator.comparing(Sibling::stamp, Comparator.nullsFirst(Comparator.<Instant>reverseOrder())));
         List<Run> candidates = new ArrayList<>();
         PriorityQueue<Instant> newest = new PriorityQueue<>();
-        for (Path sibling : siblings) {
-            Instant stamp = nameStamp(sibling);
-            if (stamp != null && newest.size() == maxRuns && stamp.plus(NAME_LAG).isBefore(newest.peek())) {
+        for (Sibling sibling : siblings) {
+            if (sibling.stamp() != null && newest.size() == maxRuns
+                    && sibling.stamp().plus(NAME_LAG).isBefore(newest.peek())) {
                 break;
             }
-            Run run = describe(sibling);
+            Run run = describe(sibling.dir());
             if (run != null && (currentStart == null || run.start().isBefore(currentStart))) {
                 candidates.add(run);
                 newest.add(run.start());
@@ -197,6 +196,10 @@ public final class DurationHistory {
 
     private static String key(String target, String name) {
         return target + "\u0000" + name;
+    }
+
+    /** An earlier run's directory and the time in its name ({@link #nameStamp}), or null. */
+    private record Sibling(Path dir, Instant stamp) {
     }
 
     /**
