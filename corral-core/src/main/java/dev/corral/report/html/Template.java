@@ -16,9 +16,9 @@ import java.nio.charset.StandardCharsets;
  * Loaded once; thread-safe.
  */
 final class Template {
-    private static final byte[] CSS = bytes("{{CSS}}");
-    private static final byte[] JS = bytes("{{JS}}");
-    private static final byte[] DATA = bytes("{{DATA}}");
+    private static final String CSS = "{{CSS}}";
+    private static final String JS = "{{JS}}";
+    private static final String DATA = "{{DATA}}";
 
     private final byte[] head;
     private final byte[] tail;
@@ -52,37 +52,32 @@ final class Template {
      */
     private static Template load() {
         byte[] html = resourceBytes("report.html");
-        int css = onlyOnce(html, CSS);
-        int data = onlyOnce(html, DATA);
-        int js = onlyOnce(html, JS);
+        // Latin-1 maps each byte to one character: positions in this text are positions in the bytes
+        String text = new String(html, StandardCharsets.ISO_8859_1);
+        int css = onlyOnce(text, CSS);
+        int data = onlyOnce(text, DATA);
+        int js = onlyOnce(text, JS);
         if (!(css < data && data < js)) {
             throw new IllegalStateException("report.html must hold {{CSS}}, {{DATA}} and {{JS}} in this order");
         }
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         head.write(html, 0, css);
         head.writeBytes(resourceBytes("report.css"));
-        head.write(html, css + CSS.length, data - css - CSS.length);
+        head.write(html, css + CSS.length(), data - css - CSS.length());
         ByteArrayOutputStream tail = new ByteArrayOutputStream();
-        tail.write(html, data + DATA.length, js - data - DATA.length);
+        tail.write(html, data + DATA.length(), js - data - DATA.length());
         tail.writeBytes(resourceBytes("report.js"));
-        tail.write(html, js + JS.length, html.length - js - JS.length);
+        tail.write(html, js + JS.length(), html.length - js - JS.length());
         return new Template(head.toByteArray(), tail.toByteArray());
     }
 
     /** Where {@code marker} is in {@code html}, which must hold it exactly once. */
-    private static int onlyOnce(byte[] html, byte[] marker) {
-        // Latin-1 maps each byte to one character: the positions are the same
-        String text = new String(html, StandardCharsets.ISO_8859_1);
-        String word = new String(marker, StandardCharsets.ISO_8859_1);
-        int at = text.indexOf(word);
-        if (at < 0 || text.indexOf(word, at + 1) >= 0) {
-            throw new IllegalStateException("report.html must contain " + word + " exactly once");
+    private static int onlyOnce(String html, String marker) {
+        int at = html.indexOf(marker);
+        if (at < 0 || html.indexOf(marker, at + 1) >= 0) {
+            throw new IllegalStateException("report.html must contain " + marker + " exactly once");
         }
         return at;
-    }
-
-    private static byte[] bytes(String ascii) {
-        return ascii.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A resource next to this class, as text. */
