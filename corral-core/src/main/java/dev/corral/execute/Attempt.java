@@ -3,6 +3,7 @@ package dev.corral.execute;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,7 +126,12 @@ final class Attempt {
                 Files.move(localDir, aside);
                 log.warn("moved the unfinished {} aside to {}", localDir, aside);
             }
-            Files.createDirectories(localDir.resolve("data"));
+            try {
+                Files.createDirectory(localDir);
+            } catch (NoSuchFileException e) {
+                Files.createDirectories(localDir);
+            }
+            Files.createDirectory(localDir.resolve("data"));
             Files.createFile(localDir.resolve(ResultExtractor.OUTPUT));
         } catch (IOException e) {
             throw new CorralException("cannot create the test directory " + localDir + ": " + e.getMessage(), e);

@@ -2,9 +2,12 @@ package dev.corral.machine;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
+import java.util.Set;
 
 import org.apiguardian.api.API;
 
@@ -17,6 +20,8 @@ import org.apiguardian.api.API;
  */
 @API(status = API.Status.EXPERIMENTAL)
 public record FileContent(String path, byte[] content, boolean executable) {
+    private static final Set<PosixFilePermission> REGULAR = PosixFilePermissions.fromString("rw-r--r--");
+    private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
 
     public FileContent {
         Objects.requireNonNull(path, "path must not be null");
@@ -50,12 +55,19 @@ public record FileContent(String path, byte[] content, boolean executable) {
      * are created, an existing file is replaced.
      */
     public void writeTo(Path path) throws IOException {
+        // the directories are made only when missing: most already exist (a failed mkdir costs an exception)
         if (isDirectory()) {
-            Files.createDirectories(path);
+            if (!Files.isDirectory(path)) {
+                Files.createDirectories(path);
+            }
             return;
         }
-        Files.createDirectories(path.getParent());
-        Files.write(path, content);
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+        try {
+            Files.write(path, content);
+        } catch (NoSuchFileException e) {
+            Files.createDirectories(path.getParent());
+            Files.write(path, content);
+        }
+        Files.setPosixFilePermissions(path, executable ? EXECUTABLE : REGULAR);
     }
 }

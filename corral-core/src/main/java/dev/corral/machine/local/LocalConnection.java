@@ -80,8 +80,11 @@ final class LocalConnection implements Connection {
         }
         validateEnvironment(command);
         Path directory = resolve(command.cwd() == null ? "." : command.cwd());
-        String request = RunnerRequest.render(command, directory, jvmEnvironment,
-                RunnerRequest.executable(command.argv().getFirst(), jvmEnvironment.get("PATH")), bash);
+        String program = command.argv().getFirst();
+        // bash, the program of every test, is looked up once: PATH is the JVM's, which does not change
+        String executable = program.equals("bash") && bash != null ? bash
+                : RunnerRequest.executable(program, jvmEnvironment.get("PATH"));
+        String request = RunnerRequest.render(command, directory, jvmEnvironment, executable, bash);
         if (request != null) {
             return execOnRunner(command, deadline, request);
         }
@@ -370,7 +373,9 @@ final class LocalConnection implements Connection {
         }
         Path dir = resolve(target);
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+            }
             for (FileContent file : files) {
                 file.writeTo(dir.resolve(file.path()).normalize());
             }

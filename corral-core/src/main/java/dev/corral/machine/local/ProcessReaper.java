@@ -252,7 +252,8 @@ final class ProcessReaper {
     private static int killAll(Process root, Birth birth, String token, Logger log) {
         byte[] needle = (TOKEN_VARIABLE + "=" + token).getBytes(StandardCharsets.UTF_8);
         long session = root.pid();
-        Set<Long> untouchable = untouchable();
+        // this JVM and its ancestors, found (a read of each one's stat) only when there is something to kill
+        Set<Long> untouchable = null;
         int signalled = 0;
         Set<Long> descendants = new HashSet<>();
         if (root.isAlive()) {
@@ -265,9 +266,15 @@ final class ProcessReaper {
             Set<Long> targets = new LinkedHashSet<>(descendants);
             descendants.clear();
             targets.addAll(scan(session, birth, needle));
-            targets.removeAll(untouchable);
             targets.remove(session);
             targets.removeIf(ProcessReaper::isZombieOrGone);
+            if (targets.isEmpty()) {
+                break;
+            }
+            if (untouchable == null) {
+                untouchable = untouchable();
+            }
+            targets.removeAll(untouchable);
             if (targets.isEmpty()) {
                 break;
             }
