@@ -81,6 +81,31 @@ class RunCommandTest {
     }
 
     @Test
+    void reportsOfARunAreTheOnesReportMakesFromItsJournal() throws IOException {
+        TreeFixture t = mixed().write("tests/custom.fmf", "result: custom\ntest: |\n"
+                + "  printf '%s\\n' '- name: /custom' '  result: pass' '  extra: {count: 3, ratio: 0.5, tags: [a]}' \\\n"
+                + "    > \"$TMT_TEST_DATA/results.yaml\"\n");
+        Path dir = tmp.resolve("made");
+        Cli.run("run", t.root().toString(), "--workers", "1", "--rerun-failed", "1", "--results", dir.toString());
+        List<String> files = List.of("results.yaml", "junit.xml", "report.html");
+        Map<String, String> made = new java.util.LinkedHashMap<>();
+        for (String file : files) {
+            made.put(file, Files.readString(dir.resolve(file)));
+            Files.delete(dir.resolve(file));
+        }
+        assertThat(made.get("results.yaml")).contains("/custom");
+
+        Cli r = Cli.run("report", dir.toString());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        for (String file : files) {
+            // report.html says when it was made
+            assertThat(Files.readString(dir.resolve(file)).replaceAll("\"generated\":\\d+", ""))
+                    .as(file).isEqualTo(made.get(file).replaceAll("\"generated\":\\d+", ""));
+        }
+    }
+
+    @Test
     void runFileDefinesSeveralTargetsWithTheirOwnContext() throws IOException {
         TreeFixture t = new TreeFixture(tmp.resolve("multi"))
                 .write("main.fmf", "/t:\n  test: test \"$DISTRO\" = expected\n  adjust:\n"

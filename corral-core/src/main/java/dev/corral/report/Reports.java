@@ -1,6 +1,8 @@
 package dev.corral.report;
 
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import dev.corral.report.html.HtmlReport;
 import dev.corral.report.junit.JUnitXml;
@@ -37,9 +39,69 @@ public final class Reports {
     public static RunResults writeAll(ResultsDir dir) {
         Objects.requireNonNull(dir, "dir must not be null");
         RunResults results = RunResults.read(dir);
-        TmtResultsYaml.write(dir, results);
-        JUnitXml.write(dir, results);
-        HtmlReport.write(dir, results, HtmlReport.file(dir));
+        writeAll(dir, results);
         return results;
+    }
+
+    /**
+     * Writes {@code results.yaml}, {@code junit.xml} and {@code report.html} from results the caller holds, which
+     * must be what the journal holds (a run passes the attempts it journaled).
+     *
+     * @throws dev.corral.results.ResultsException when a report cannot be written
+     */
+    public static void writeAll(ResultsDir dir, RunResults results) {
+        Objects.requireNonNull(dir, "dir must not be null");
+        Objects.requireNonNull(results, "results must not be null");
+        // results.yaml on a second thread: the reports of hundreds of tests take tens of milliseconds each in a
+        // JVM that has only started, and the end of a run waits for them
+        FutureTask<Void> yaml = new FutureTask<>(() -> {
+            TmtResultsYaml.write(dir, results);
+            return null;
+        });
+        Thread.ofVirtual().name("results-yaml").start(yaml);
+        RuntimeException failure = null;
+        try {
+            JUnitXml.write(dir, results);
+            HtmlReport.write(dir, results, HtmlReport.file(dir));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            await(yaml);
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Waits for the task whatever the interrupt flag (left as it was) and rethrows its failure. */
+    private static void await(FutureTask<Void> task) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    task.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    switch (e.getCause()) {
+                        case RuntimeException r -> throw r;
+                        case Error error -> throw error;
+                        default -> throw new IllegalStateException(e.getCause());
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

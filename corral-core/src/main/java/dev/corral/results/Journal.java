@@ -1,6 +1,7 @@
 package dev.corral.results;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -48,6 +49,8 @@ public final class Journal implements AutoCloseable {
     private static final String WHAT = "journal";
 
     private final DurableLines lines;
+    /** What this object appended, as {@link #read} returns it; guarded by itself. */
+    private final List<TestResult> appended = new ArrayList<>();
 
     private Journal(DurableLines lines) {
         this.lines = lines;
@@ -77,12 +80,27 @@ public final class Journal implements AutoCloseable {
     public void append(TestResult result) {
         Objects.requireNonNull(result, "result must not be null");
         byte[] json;
+        TestResult asRead;
         try {
             json = ResultJson.bytes(ResultJson.toJson(result));
+            asRead = ResultJson.readsBackEqual(result) ? result : ResultJson.testResult(ResultJson.parse(json, 0, json.length));
         } catch (ResultJson.BadJson e) {
             throw new ResultsException("cannot journal " + result.name() + ": " + e.getMessage(), e);
         }
         lines.append(json, "the result of " + result.name());
+        synchronized (appended) {
+            appended.add(asRead);
+        }
+    }
+
+    /**
+     * The attempts this object appended, in journal order, as {@link #read} returns them: a run's reports are made
+     * from them and the earlier lines it resumed, instead of parsing the whole file again at its end.
+     */
+    public List<TestResult> appended() {
+        synchronized (appended) {
+            return List.copyOf(appended);
+        }
     }
 
     /** Closes the file; safe to call twice. Appending afterwards fails. */

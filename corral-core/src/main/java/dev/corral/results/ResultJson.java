@@ -137,6 +137,30 @@ final class ResultJson {
         }
     }
 
+    /**
+     * Whether reading the result's journal line gives an equal result: true unless an {@code extra} value is of a
+     * type JSON does not keep (a long, a float, bytes, a date, ...), which comes back as another type.
+     */
+    static boolean readsBackEqual(TestResult r) {
+        return readsBackEqual((Object) r.extra());
+    }
+
+    private static boolean readsBackEqual(Object value) {
+        if (value == null || value instanceof String || value instanceof Integer || value instanceof Boolean) {
+            return true;
+        }
+        if (value instanceof Double d) {
+            return Double.isFinite(d);
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().allMatch(ResultJson::readsBackEqual);
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.entrySet().stream().allMatch(e -> e.getKey() instanceof String && readsBackEqual(e.getValue()));
+        }
+        return false;
+    }
+
     // ---------------------------------------------------------------- RunInfo
 
     static ObjectNode toJson(RunInfo info) {

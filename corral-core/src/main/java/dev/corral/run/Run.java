@@ -212,7 +212,7 @@ public final class Run {
                 dir.writeRunInfo(info.ended(RunInfo.Status.FINISHED));
                 return new RunReport(dir, Reports.writeAll(dir), false, seen);
             }
-            return dispatch(dir, info, scheduled, plans, runId, seen, masked);
+            return dispatch(dir, info, scheduled, plans, runId, seen, masked, earlier);
         } finally {
             provisioners.forEach(Provisioner::close);
         }
@@ -271,11 +271,13 @@ public final class Run {
 
     private RunReport dispatch(ResultsDir dir, RunInfo info, List<Target> scheduled,
                                Map<String, TmtRunner.PlanRun> plans, RunId runId, List<String> seen,
-                               Secrets masked) {
+                               Secrets masked, RunResults earlier) {
         boolean interrupted = false;
         ProvisioningFailedException failed = null;
         MaskedResults masking = new MaskedResults(masked);
         RuntimeException broken = null;
+        // the reports are made from what the journal holds: the earlier incarnations' lines and this run's
+        List<TestResult> journaled = new ArrayList<>(earlier == null ? List.of() : earlier.attempts());
         try (Journal journal = dir.openJournal(); MachineEventLog machines = MachineEventLog.open(dir)) {
             List<RunListener> all = new ArrayList<>();
             listeners.forEach(l -> all.add(masking.listener(l)));
@@ -300,6 +302,7 @@ public final class Run {
                 failed = e;
                 interrupted = e.outcome() != null && e.outcome().interrupted();
             }
+            journaled.addAll(journal.appended());
         } catch (RuntimeException e) {
             // e.g. the journal cannot be written (disk full): the run stopped before every test had its result
             broken = e;
@@ -317,7 +320,8 @@ public final class Run {
                 broken.addSuppressed(e); // the first failure (often the same full disk) is the one to report
             }
         }
-        RunResults results = Reports.writeAll(dir);
+        RunResults results = RunResults.of(journaled);
+        Reports.writeAll(dir, results);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

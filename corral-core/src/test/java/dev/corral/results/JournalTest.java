@@ -70,6 +70,34 @@ class JournalTest {
     }
 
     @Test
+    void appendedIsWhatReadingTheJournalGivesEvenForValuesJsonDoesNotKeep() {
+        TestResult plain = ResultFixtures.result("/tests/plain", 1, Outcome.PASS);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("small-long", 5L);
+        extra.put("float", 1.5f);
+        extra.put("path", Path.of("/var/log"));
+        extra.put("nested", List.of(Map.of("count", 3L)));
+        TestResult changing = new TestResult("/tests/changing", "default", 2, 1, Outcome.PASS, null, List.of(),
+                ResultFixtures.T0, ResultFixtures.T0.plusSeconds(1), "local-1", "tests/changing-2", List.of(),
+                List.of(), Map.of(), Map.of(), extra);
+        List<TestResult> appended;
+        try (Journal journal = Journal.open(journal())) {
+            journal.append(rich("n"));
+            journal.append(changing);
+            journal.append(plain);
+            appended = journal.appended();
+        }
+
+        List<TestResult> read = Journal.read(journal());
+
+        assertThat(appended).isEqualTo(read);
+        assertThat(appended.get(1).extra()).containsEntry("small-long", 5).containsEntry("float", 1.5)
+                .containsEntry("path", "file:///var/log/").containsEntry("nested", List.of(Map.of("count", 3)));
+        // a result that reads back equal is kept as it was given, not parsed again
+        assertThat(appended.get(2)).isSameAs(plain);
+    }
+
+    @Test
     void writesOneLinePerAttemptWithStableFieldNames() throws IOException {
         try (Journal journal = Journal.open(journal())) {
             journal.append(rich("n"));
