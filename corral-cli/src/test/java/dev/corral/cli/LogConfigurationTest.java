@@ -61,6 +61,25 @@ class LogConfigurationTest {
     }
 
     @Test
+    void thePatternIsCompiledByTheFirstEventNotAtStart() {
+        LoggerContext context = new LoggerContext();
+        LogConfiguration.configure(context, "");
+        Appender<?> stderr = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+        Object encoder = ((ch.qos.logback.core.ConsoleAppender<?>) stderr).getEncoder();
+        MaskingLayout layout = (MaskingLayout) ((LayoutWrappingEncoder<?>) encoder).getLayout();
+        assertThat(layout.isStarted()).isTrue();
+        assertThat(layout.compiled()).isFalse();
+
+        ch.qos.logback.classic.Logger logger = context.getLogger("dev.corral.test");
+        String line = layout.doLayout(new ch.qos.logback.classic.spi.LoggingEvent(getClass().getName(), logger,
+                ch.qos.logback.classic.Level.WARN, "disk {} full", null, new Object[] {"/var"}));
+
+        assertThat(layout.compiled()).isTrue();
+        assertThat(line).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  test: disk /var full\\R");
+        context.stop();
+    }
+
+    @Test
     void aFileTheUserNamesReplacesIt() {
         LoggerContext context = new LoggerContext();
         assertThat(LogConfiguration.configure(context, "/etc/corral/logback.xml"))
