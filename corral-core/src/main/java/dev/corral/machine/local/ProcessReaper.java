@@ -124,7 +124,7 @@ final class ProcessReaper {
         byte[] loadavg = readAll(LOADAVG);
         int slash = loadavg == null ? -1 : indexOf(loadavg, (byte) '/', 0);
         long tasks = slash < 0 ? -1 : number(loadavg, slash + 1);
-        Process process = builder.start();
+        Process process = HostProcesses.start(builder);
         return new Started(process, new Birth(startTicks(process.pid()), forks, tasks));
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
+import dev.corral.machine.HostProcesses;
 
 /**
  * The {@code podman} command line on this host: starts clients and runs short podman commands to completion.
@@ -66,7 +67,7 @@ final class PodmanCli {
         if (!withStdin) {
             builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         }
-        return builder.start();
+        return HostProcesses.start(builder);
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.corral.Deadline;
 import dev.corral.files.TreeCopy;
 import dev.corral.machine.CommandFailedException;
 import dev.corral.machine.FileContent;
+import dev.corral.machine.HostProcesses;
 import dev.corral.machine.Signals;
 import dev.corral.machine.BoundedCapture;
 import dev.corral.machine.OutputPump;
@@ -158,7 +159,13 @@ public final class PodmanConnection implements Connection {
         }
         try {
             for (int i = 0; i < files.size(); i++) {
-                files.get(i).writeTo(hostPaths.get(i));
+                FileContent file = files.get(i);
+                Path host = hostPaths.get(i);
+                if (file.executable()) {
+                    HostProcesses.writeExecutable(() -> file.writeTo(host));
+                } else {
+                    file.writeTo(host);
+                }
             }
         } catch (IOException e) {
             throw new CommandFailedException("write to " + target + " in container " + container,

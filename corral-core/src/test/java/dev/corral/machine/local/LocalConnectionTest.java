@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +26,7 @@ import dev.corral.machine.Connection;
 import dev.corral.machine.ConnectionContract;
 import dev.corral.machine.ConnectionException;
 import dev.corral.machine.ExecResult;
+import dev.corral.machine.FileContent;
 import dev.corral.machine.Machine;
 import dev.corral.machine.ProvisionContext;
 import dev.corral.machine.ProvisionException;
@@ -492,6 +494,48 @@ class LocalConnectionTest extends ConnectionContract {
             }
         }
         return env;
+    }
+
+    @Test
+    void scriptsWrittenOnSomeMachinesWhileOthersStartProcessesAreNeverBusyWhenRun() throws Exception {
+        // A process started while another thread holds a file open for writing inherits the open file until it
+        // execs; executing that file then fails with ETXTBSY ("Text file busy", exit 126). Machines write each
+        // test's script just before running it, while the other machines start their next runners.
+        int machines = 8;
+        LocalProvisioner pool = new LocalProvisioner(new ProvisionContext(RunId.generate(), tmp.resolve("pool")),
+                machines);
+        try {
+            List<Machine> all = new ArrayList<>();
+            for (int i = 0; i < machines; i++) {
+                all.add(pool.provision(Deadline.after(GENEROUS)));
+            }
+            List<Integer> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> threads = new ArrayList<>();
+            for (Machine m : all) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        for (int i = 0; i < 60; i++) {
+                            String dir = m.workDir() + "/t" + i;
+                            m.connection().write(dir, List.of(FileContent.executable("test.sh",
+                                    "#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.UTF_8))), Deadline.after(GENEROUS));
+                            ExecResult r = m.connection().exec(Command.of(dir + "/test.sh"), Deadline.after(GENEROUS));
+                            if (r.exitCode() != 0) {
+                                failures.add(r.exitCode());
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+
+            assertThat(failures).isEmpty();
+        } finally {
+            pool.close();
+        }
     }
 
     @Test
