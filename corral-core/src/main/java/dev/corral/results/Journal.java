@@ -82,7 +82,7 @@ public final class Journal implements AutoCloseable {
         byte[] json;
         TestResult asRead;
         try {
-            json = ResultJson.bytes(ResultJson.toJson(result));
+            json = ResultJson.line(result);
             asRead = ResultJson.readsBackEqual(result) ? result : ResultJson.testResult(ResultJson.parse(json, 0, json.length));
         } catch (ResultJson.BadJson e) {
             throw new ResultsException("cannot journal " + result.name() + ": " + e.getMessage(), e);

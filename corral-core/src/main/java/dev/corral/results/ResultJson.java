@@ -1,36 +1,27 @@
 package dev.corral.results;
 
-import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import dev.corral.CorralException;
 import dev.corral.RunId;
+import dev.corral.json.Json;
 
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamWriteFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * The explicit JSON mapping of {@link TestResult} (one journal line) and of {@link RunInfo} ({@code run.json}).
  * Field names are fixed here and documented in {@link Journal}; no reflection-based binding is used, so renaming a
- * Java component never changes the files. Thread-safe.
+ * Java component never changes the files. Written and read with the streaming API ({@link Json}). Thread-safe.
  */
 final class ResultJson {
     /** Version of the journal line format, written as {@code "v"} on every line. */
     static final int JOURNAL_VERSION = 1;
-
-    static final JsonMapper MAPPER = JsonMapper.builder()
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build();
 
     private ResultJson() {
     }
@@ -48,84 +39,94 @@ final class ResultJson {
 
     // ---------------------------------------------------------------- TestResult
 
-    static ObjectNode toJson(TestResult r) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("v", JOURNAL_VERSION);
-        n.put("name", r.name());
-        n.put("target", r.target());
-        n.put("serial-number", r.serialNumber());
-        n.put("attempt", r.attempt());
-        n.put("result", r.outcome().tmtName());
-        putOutcome(n, "original-result", r.originalOutcome());
-        n.set("note", strings(r.notes()));
-        n.put("start-time", r.start().toString());
-        n.put("end-time", r.end().toString());
-        n.put("machine", r.machine());
-        n.put("data-path", r.dataPath());
-        n.set("log", strings(r.logs()));
-        ArrayNode subs = n.putArray("subresult");
-        for (SubResult s : r.subresults()) {
-            ObjectNode sn = subs.addObject();
-            sn.put("name", s.name());
-            sn.put("result", s.outcome().tmtName());
-            putOutcome(sn, "original-result", s.originalOutcome());
-            sn.set("note", strings(s.notes()));
-            sn.set("log", strings(s.logs()));
-            sn.put("start-time", s.start() == null ? null : s.start().toString());
-            sn.put("end-time", s.end() == null ? null : s.end().toString());
+    /** The result's journal line, without its line end. */
+    static byte[] line(TestResult r) {
+        try {
+            return Json.bytes(json -> write(json, r));
+        } catch (JacksonException e) {
+            throw new BadJson("cannot serialize: " + e.getOriginalMessage(), e);
         }
-        ObjectNode context = n.putObject("context");
-        r.context().forEach((k, v) -> context.set(k, strings(v)));
-        ObjectNode ids = n.putObject("ids");
-        r.ids().forEach(ids::put);
-        n.set("extra", MAPPER.valueToTree(r.extra()));
-        return n;
     }
 
-    static TestResult testResult(JsonNode n) {
-        if (!n.isObject()) {
-            throw new BadJson("expected a JSON object, found " + n.getNodeType().name().toLowerCase(Locale.ROOT));
+    private static void write(JsonGenerator json, TestResult r) {
+        json.writeStartObject();
+        json.writeNumberProperty("v", JOURNAL_VERSION);
+        json.writeStringProperty("name", r.name());
+        json.writeStringProperty("target", r.target());
+        json.writeNumberProperty("serial-number", r.serialNumber());
+        json.writeNumberProperty("attempt", r.attempt());
+        json.writeStringProperty("result", r.outcome().tmtName());
+        writeOutcome(json, "original-result", r.originalOutcome());
+        writeStrings(json, "note", r.notes());
+        json.writeStringProperty("start-time", r.start().toString());
+        json.writeStringProperty("end-time", r.end().toString());
+        json.writeStringProperty("machine", r.machine());
+        json.writeStringProperty("data-path", r.dataPath());
+        writeStrings(json, "log", r.logs());
+        json.writeArrayPropertyStart("subresult");
+        for (SubResult sub : r.subresults()) {
+            json.writeStartObject();
+            json.writeStringProperty("name", sub.name());
+            json.writeStringProperty("result", sub.outcome().tmtName());
+            writeOutcome(json, "original-result", sub.originalOutcome());
+            writeStrings(json, "note", sub.notes());
+            writeStrings(json, "log", sub.logs());
+            json.writeStringProperty("start-time", sub.start() == null ? null : sub.start().toString());
+            json.writeStringProperty("end-time", sub.end() == null ? null : sub.end().toString());
+            json.writeEndObject();
         }
-        JsonNode v = n.get("v");
-        if (v != null && (!v.isInt() || v.intValue() > JOURNAL_VERSION)) {
+        json.writeEndArray();
+        json.writeObjectPropertyStart("context");
+        for (Map.Entry<String, List<String>> e : r.context().entrySet()) {
+            writeStrings(json, e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
+        json.writeObjectPropertyStart("ids");
+        for (Map.Entry<String, String> e : r.ids().entrySet()) {
+            json.writeStringProperty(e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
+        json.writeName("extra");
+        Json.writeValue(json, r.extra());
+        json.writeEndObject();
+    }
+
+    /** The result of one journal line, parsed by {@link #parse}. */
+    static TestResult testResult(Object document) {
+        Map<String, Object> n = object(document);
+        Object v = n.get("v");
+        if (v != null && (!(v instanceof Integer version) || version > JOURNAL_VERSION)) {
             throw new BadJson("unsupported journal format version " + v + " (this Corral reads up to "
                     + JOURNAL_VERSION + "); use a newer Corral");
         }
         List<SubResult> subs = new ArrayList<>();
-        JsonNode subNodes = optional(n, "subresult");
+        Object subNodes = optional(n, "subresult");
         if (subNodes != null) {
-            requireType(subNodes.isArray(), "subresult", "an array");
-            for (JsonNode s : subNodes) {
-                requireType(s.isObject(), "subresult", "an array of objects");
-                subs.add(new SubResult(text(s, "name"), outcome(s, "result"), optionalOutcome(s, "original-result"),
-                        stringList(s, "note"), stringList(s, "log"), optionalInstant(s, "start-time"),
-                        optionalInstant(s, "end-time")));
+            requireType(subNodes instanceof List<?>, "subresult", "an array");
+            for (Object s : (List<?>) subNodes) {
+                requireType(s instanceof Map<?, ?>, "subresult", "an array of objects");
+                Map<String, Object> sub = object(s);
+                subs.add(new SubResult(text(sub, "name"), outcome(sub, "result"),
+                        optionalOutcome(sub, "original-result"), stringList(sub, "note"), stringList(sub, "log"),
+                        optionalInstant(sub, "start-time"), optionalInstant(sub, "end-time")));
             }
         }
         Map<String, List<String>> context = new LinkedHashMap<>();
-        JsonNode ctx = optional(n, "context");
+        Map<String, Object> ctx = optionalObject(n, "context");
         if (ctx != null) {
-            requireType(ctx.isObject(), "context", "an object");
-            for (Map.Entry<String, JsonNode> e : ctx.properties()) {
-                context.put(e.getKey(), stringList(ctx, e.getKey()));
+            for (String key : ctx.keySet()) {
+                context.put(key, stringList(ctx, key));
             }
         }
         Map<String, String> ids = new LinkedHashMap<>();
-        JsonNode idNode = optional(n, "ids");
+        Map<String, Object> idNode = optionalObject(n, "ids");
         if (idNode != null) {
-            requireType(idNode.isObject(), "ids", "an object");
-            for (Map.Entry<String, JsonNode> e : idNode.properties()) {
-                ids.put(e.getKey(), optionalText(idNode, e.getKey()));
+            for (String key : idNode.keySet()) {
+                ids.put(key, optionalText(idNode, key));
             }
         }
-        Map<String, Object> extra = new LinkedHashMap<>();
-        JsonNode extraNode = optional(n, "extra");
-        if (extraNode != null) {
-            requireType(extraNode.isObject(), "extra", "an object");
-            for (Map.Entry<String, JsonNode> e : extraNode.properties()) {
-                extra.put(e.getKey(), MAPPER.treeToValue(e.getValue(), Object.class));
-            }
-        }
+        Map<String, Object> extraNode = optionalObject(n, "extra");
+        Map<String, Object> extra = extraNode == null ? new LinkedHashMap<>() : extraNode;
         try {
             return new TestResult(text(n, "name"), text(n, "target"), integer(n, "serial-number"),
                     integer(n, "attempt"), outcome(n, "result"), optionalOutcome(n, "original-result"),
@@ -163,36 +164,43 @@ final class ResultJson {
 
     // ---------------------------------------------------------------- RunInfo
 
-    static ObjectNode toJson(RunInfo info) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("id", info.id().value());
-        n.put("status", info.status().jsonName());
-        n.put("start-time", info.start().toString());
-        n.put("end-time", info.end() == null ? null : info.end().toString());
-        n.put("corral-version", info.corralVersion());
-        ObjectNode targets = n.putObject("targets");
-        info.targets().forEach(targets::put);
-        ObjectNode context = n.putObject("context");
-        info.context().forEach((k, v) -> context.set(k, strings(v)));
-        return n;
+    /** Writes {@code run.json}'s object. */
+    static void write(JsonGenerator json, RunInfo info) {
+        json.writeStartObject();
+        json.writeStringProperty("id", info.id().value());
+        json.writeStringProperty("status", info.status().jsonName());
+        json.writeStringProperty("start-time", info.start().toString());
+        json.writeStringProperty("end-time", info.end() == null ? null : info.end().toString());
+        json.writeStringProperty("corral-version", info.corralVersion());
+        json.writeObjectPropertyStart("targets");
+        for (Map.Entry<String, String> e : info.targets().entrySet()) {
+            json.writeStringProperty(e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
+        json.writeObjectPropertyStart("context");
+        for (Map.Entry<String, List<String>> e : info.context().entrySet()) {
+            writeStrings(json, e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
+        json.writeEndObject();
     }
 
-    static RunInfo runInfo(JsonNode n) {
-        requireType(n.isObject(), "run.json", "an object");
+    /** The run of a {@code run.json} document, parsed by {@link #parse}. */
+    static RunInfo runInfo(Object document) {
+        requireType(document instanceof Map<?, ?>, "run.json", "an object");
+        Map<String, Object> n = object(document);
         Map<String, String> targets = new LinkedHashMap<>();
-        JsonNode t = optional(n, "targets");
+        Map<String, Object> t = optionalObject(n, "targets");
         if (t != null) {
-            requireType(t.isObject(), "targets", "an object");
-            for (Map.Entry<String, JsonNode> e : t.properties()) {
-                targets.put(e.getKey(), text(t, e.getKey()));
+            for (String key : t.keySet()) {
+                targets.put(key, text(t, key));
             }
         }
         Map<String, List<String>> context = new LinkedHashMap<>();
-        JsonNode ctx = optional(n, "context");
+        Map<String, Object> ctx = optionalObject(n, "context");
         if (ctx != null) {
-            requireType(ctx.isObject(), "context", "an object");
-            for (Map.Entry<String, JsonNode> e : ctx.properties()) {
-                context.put(e.getKey(), stringList(ctx, e.getKey()));
+            for (String key : ctx.keySet()) {
+                context.put(key, stringList(ctx, key));
             }
         }
         try {
@@ -206,39 +214,60 @@ final class ResultJson {
 
     // ---------------------------------------------------------------- helpers
 
-    static byte[] bytes(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (JacksonException e) {
-            throw new BadJson("cannot serialize: " + e.getOriginalMessage(), e);
+    /** The one JSON value of {@code length} bytes at {@code offset}. */
+    static Object parse(byte[] bytes, int offset, int length) {
+        if (isBlank(bytes, offset, length)) {
+            throw new BadJson("empty document");
         }
-    }
-
-    static JsonNode parse(byte[] bytes, int offset, int length) {
         try {
-            JsonNode node = MAPPER.readTree(new ByteArrayInputStream(bytes, offset, length));
-            if (node == null || node.isMissingNode()) {
-                throw new BadJson("empty document");
-            }
-            return node;
+            return Json.read(bytes, offset, length);
         } catch (JacksonException e) {
             throw new BadJson("invalid JSON: " + e.getOriginalMessage(), e);
         }
     }
 
-    private static void putOutcome(ObjectNode n, String field, Outcome o) {
-        n.put(field, o == null ? null : o.tmtName());
+    private static boolean isBlank(byte[] bytes, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = bytes[i];
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
-    private static ArrayNode strings(List<String> values) {
-        ArrayNode a = MAPPER.createArrayNode();
-        values.forEach(a::add);
-        return a;
+    private static void writeOutcome(JsonGenerator json, String field, Outcome o) {
+        json.writeStringProperty(field, o == null ? null : o.tmtName());
     }
 
-    private static JsonNode optional(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v;
+    private static void writeStrings(JsonGenerator json, String field, List<String> values) {
+        json.writeArrayPropertyStart(field);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
+    }
+
+    /** The value as an object. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object value) {
+        if (!(value instanceof Map<?, ?>)) {
+            throw new BadJson("expected a JSON object, found " + Json.typeName(value));
+        }
+        return (Map<String, Object>) value;
+    }
+
+    private static Map<String, Object> optionalObject(Map<String, Object> n, String field) {
+        Object v = optional(n, field);
+        if (v == null) {
+            return null;
+        }
+        requireType(v instanceof Map<?, ?>, field, "an object");
+        return object(v);
+    }
+
+    private static Object optional(Map<String, Object> n, String field) {
+        return n.get(field);
     }
 
     private static void requireType(boolean ok, String field, String expected) {
@@ -247,43 +276,44 @@ final class ResultJson {
         }
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = optional(n, field);
+    private static String text(Map<String, Object> n, String field) {
+        Object v = optional(n, field);
         if (v == null) {
             throw new BadJson("missing '" + field + "'");
         }
-        requireType(v.isString(), field, "a string");
-        return v.stringValue();
+        requireType(v instanceof String, field, "a string");
+        return (String) v;
     }
 
-    private static String optionalText(JsonNode n, String field) {
+    private static String optionalText(Map<String, Object> n, String field) {
         return optional(n, field) == null ? null : text(n, field);
     }
 
-    private static int integer(JsonNode n, String field) {
-        JsonNode v = optional(n, field);
+    private static int integer(Map<String, Object> n, String field) {
+        Object v = optional(n, field);
         if (v == null) {
             throw new BadJson("missing '" + field + "'");
         }
-        requireType(v.isInt(), field, "an integer");
-        return v.intValue();
+        requireType(v instanceof Integer, field, "an integer");
+        return (Integer) v;
     }
 
-    private static List<String> stringList(JsonNode n, String field) {
-        JsonNode v = optional(n, field);
+    private static List<String> stringList(Map<String, Object> n, String field) {
+        Object v = optional(n, field);
         if (v == null) {
             return List.of();
         }
-        requireType(v.isArray(), field, "an array of strings");
-        List<String> out = new ArrayList<>(v.size());
-        for (JsonNode e : v) {
-            requireType(e.isString(), field, "an array of strings");
-            out.add(e.stringValue());
+        requireType(v instanceof List<?>, field, "an array of strings");
+        List<?> values = (List<?>) v;
+        List<String> out = new ArrayList<>(values.size());
+        for (Object e : values) {
+            requireType(e instanceof String, field, "an array of strings");
+            out.add((String) e);
         }
         return out;
     }
 
-    private static Outcome outcome(JsonNode n, String field) {
+    private static Outcome outcome(Map<String, Object> n, String field) {
         try {
             return Outcome.parse(text(n, field));
         } catch (CorralException e) {
@@ -291,11 +321,11 @@ final class ResultJson {
         }
     }
 
-    private static Outcome optionalOutcome(JsonNode n, String field) {
+    private static Outcome optionalOutcome(Map<String, Object> n, String field) {
         return optional(n, field) == null ? null : outcome(n, field);
     }
 
-    private static Instant instant(JsonNode n, String field) {
+    private static Instant instant(Map<String, Object> n, String field) {
         String s = text(n, field);
         try {
             return Instant.parse(s);
@@ -304,7 +334,7 @@ final class ResultJson {
         }
     }
 
-    private static Instant optionalInstant(JsonNode n, String field) {
+    private static Instant optionalInstant(Map<String, Object> n, String field) {
         return optional(n, field) == null ? null : instant(n, field);
     }
 }

@@ -11,11 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.corral.RunId;
+import dev.corral.json.Json;
 
 import org.apiguardian.api.API;
 
@@ -173,12 +175,17 @@ public final class ResultsDir {
     /** Writes {@code command.json}, atomically. */
     public void writeCommandLine(RunCommandLine command) {
         Objects.requireNonNull(command, "command must not be null");
-        var json = ResultJson.MAPPER.createObjectNode();
-        json.put("directory", command.directory().toString());
-        var args = json.putArray("args");
-        command.args().forEach(args::add);
         AtomicFile.write(path.resolve("command.json"), out -> {
-            ResultJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, json);
+            Json.writePretty(out, json -> {
+                json.writeStartObject();
+                json.writeStringProperty("directory", command.directory().toString());
+                json.writeArrayPropertyStart("args");
+                for (String arg : command.args()) {
+                    json.writeString(arg);
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            });
             out.write('\n');
         });
     }
@@ -194,19 +201,22 @@ public final class ResultsDir {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
+        Object json;
         try {
-            var json = ResultJson.MAPPER.readTree(file.toFile());
-            var args = json.get("args");
-            var directory = json.get("directory");
-            if (args == null || !args.isArray() || directory == null || !directory.isString()) {
-                throw new ResultsException(file + ": expected {\"directory\": \"...\", \"args\": [...]}");
-            }
-            List<String> list = new ArrayList<>();
-            args.forEach(a -> list.add(a.asString()));
-            return Optional.of(new RunCommandLine(Path.of(directory.asString()), list));
+            json = Json.read(file);
+        } catch (IOException e) {
+            throw new ResultsException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (tools.jackson.core.JacksonException e) {
             throw new ResultsException(file + ": " + e.getOriginalMessage(), e);
         }
+        if (!(json instanceof Map<?, ?> map) || !(map.get("args") instanceof List<?> args)
+                || !(map.get("directory") instanceof String directory)
+                || !args.stream().allMatch(a -> a instanceof String)) {
+            throw new ResultsException(file + ": expected {\"directory\": \"...\", \"args\": [...]}");
+        }
+        List<String> list = new ArrayList<>();
+        args.forEach(a -> list.add((String) a));
+        return Optional.of(new RunCommandLine(Path.of(directory), list));
     }
 
     /** {@code results.jsonl}, the journal. */
@@ -244,7 +254,7 @@ public final class ResultsDir {
     public void writeRunInfo(RunInfo info) {
         Objects.requireNonNull(info, "info must not be null");
         AtomicFile.write(runJson(), out -> {
-            ResultJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, ResultJson.toJson(info));
+            Json.writePretty(out, json -> ResultJson.write(json, info));
             out.write('\n');
         });
     }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.corral.json.Json;
 import dev.corral.CorralException;
 import dev.corral.results.TestResult;
 
@@ -27,10 +28,6 @@ import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Recorded durations of tests in earlier runs under one results root, kept in {@code <root>/.corral-history.json}
@@ -54,7 +51,6 @@ public final class DurationHistory {
     public static final int KEEP = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(DurationHistory.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final DurationHistory EMPTY = new DurationHistory(Map.of());
 
     /** target → test name → durations in milliseconds, oldest first. */
@@ -77,9 +73,9 @@ public final class DurationHistory {
     /** Reads the history kept under {@code resultsRoot}; empty when there is none or it is unreadable. */
     public static DurationHistory load(Path resultsRoot) {
         Path file = file(resultsRoot);
-        JsonNode root;
+        Object root;
         try {
-            root = JSON.readTree(Files.readAllBytes(file));
+            root = Json.read(file);
         } catch (NoSuchFileException missing) {
             return EMPTY;
         } catch (IOException | JacksonException e) {
@@ -87,25 +83,26 @@ public final class DurationHistory {
             return EMPTY;
         }
         Map<String, Map<String, long[]>> targets = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> target : root.path("targets").properties()) {
+        Map<?, ?> recorded = root instanceof Map<?, ?> r && r.get("targets") instanceof Map<?, ?> t ? t : Map.of();
+        for (Map.Entry<?, ?> target : recorded.entrySet()) {
             Map<String, long[]> tests = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> test : target.getValue().properties()) {
-                JsonNode values = test.getValue();
-                if (!values.isArray()) {
+            Map<?, ?> byTest = target.getValue() instanceof Map<?, ?> m ? m : Map.of();
+            for (Map.Entry<?, ?> test : byTest.entrySet()) {
+                if (!(test.getValue() instanceof List<?> values)) {
                     continue;
                 }
                 long[] ms = new long[values.size()];
                 int n = 0;
-                for (JsonNode v : values) {
-                    if (v.isNumber() && v.asLong() >= 0) {
-                        ms[n++] = v.asLong();
+                for (Object v : values) {
+                    if (v instanceof Number number && number.longValue() >= 0) {
+                        ms[n++] = number.longValue();
                     }
                 }
                 if (n > 0) {
-                    tests.put(test.getKey(), Arrays.copyOfRange(ms, Math.max(0, n - KEEP), n));
+                    tests.put((String) test.getKey(), Arrays.copyOfRange(ms, Math.max(0, n - KEEP), n));
                 }
             }
-            targets.put(target.getKey(), tests);
+            targets.put((String) target.getKey(), tests);
         }
         return new DurationHistory(Collections.unmodifiableMap(targets));
     }
@@ -173,25 +170,30 @@ public final class DurationHistory {
      */
     public void save(Path resultsRoot) {
         Objects.requireNonNull(resultsRoot, "resultsRoot must not be null");
-        ObjectNode root = JSON.createObjectNode();
-        root.put("version", 1);
-        ObjectNode targets = root.putObject("targets");
-        millis.forEach((t, tests) -> {
-            ObjectNode node = targets.putObject(t);
-            tests.forEach((name, ms) -> {
-                ArrayNode values = node.putArray(name);
-                for (long v : ms) {
-                    values.add(v);
-                }
-            });
-        });
         Path file = file(resultsRoot);
         Path tmp = null;
         try {
             Files.createDirectories(resultsRoot);
             tmp = Files.createTempFile(resultsRoot, FILE_NAME, ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
-                out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+                Json.writePretty(out, json -> {
+                    json.writeStartObject();
+                    json.writeNumberProperty("version", 1);
+                    json.writeObjectPropertyStart("targets");
+                    millis.forEach((t, tests) -> {
+                        json.writeObjectPropertyStart(t);
+                        tests.forEach((name, ms) -> {
+                            json.writeArrayPropertyStart(name);
+                            for (long v : ms) {
+                                json.writeNumber(v);
+                            }
+                            json.writeEndArray();
+                        });
+                        json.writeEndObject();
+                    });
+                    json.writeEndObject();
+                    json.writeEndObject();
+                });
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);

@@ -15,7 +15,7 @@ public final class JournalFixtures {
     public static void write(ResultsDir dir, List<TestResult> attempts) throws IOException {
         try (OutputStream out = new BufferedOutputStream(new FileOutputStream(dir.journalFile().toFile()), 1 << 16)) {
             for (TestResult r : attempts) {
-                out.write(ResultJson.bytes(ResultJson.toJson(r)));
+                out.write(ResultJson.line(r));
                 out.write('\n');
             }
         }

@@ -33,7 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
 @API(status = API.Status.EXPERIMENTAL)
 public final class PodmanCleanup implements Reaper {
     private static final Logger LOG = LoggerFactory.getLogger(PodmanCleanup.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final PodmanCli cli;
 
@@ -117,7 +116,7 @@ public final class PodmanCleanup implements Reaper {
     static List<LabelledContainer> parse(String json) {
         JsonNode root;
         try {
-            root = JSON.readTree(json.isBlank() ? "[]" : json);
+            root = Parsing.JSON.readTree(json.isBlank() ? "[]" : json);
         } catch (JacksonException e) {
             throw new CorralException("podman ps printed something that is not JSON: " + e.getOriginalMessage(), e);
         }
@@ -138,5 +137,10 @@ public final class PodmanCleanup implements Reaper {
                     machine == null ? null : machine.asString(""), c.path("State").asString("")));
         }
         return List.copyOf(out);
+    }
+
+    /** Data binding, built when podman's output is first parsed, not by every run that loads this class. */
+    private static final class Parsing {
+        static final JsonMapper JSON = JsonMapper.builder().build();
     }
 }

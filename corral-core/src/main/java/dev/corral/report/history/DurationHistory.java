@@ -22,6 +22,7 @@ import java.util.PriorityQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.corral.json.Json;
 import dev.corral.results.Outcome;
 import dev.corral.results.ResultsDir;
 
@@ -32,7 +33,6 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * How long each test took in earlier runs under the same results root: the sibling {@code run-*} directories of a
@@ -53,7 +53,6 @@ import tools.jackson.databind.json.JsonMapper;
 @API(status = API.Status.EXPERIMENTAL)
 public final class DurationHistory {
     private static final Logger LOG = LoggerFactory.getLogger(DurationHistory.class);
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final DurationHistory NONE = new DurationHistory(List.of(), Map.of());
     private static final Pattern STAMPED = Pattern.compile("run-(\\d{8}-\\d{6})-[a-z0-9-]+");
     /**
@@ -235,14 +234,13 @@ public final class DurationHistory {
         Instant start = null;
         Path runJson = dir.resolve("run.json");
         if (Files.isRegularFile(runJson)) {
-            try (InputStream in = new FileInputStream(runJson.toFile())) {
-                var node = MAPPER.readTree(in);
-                if (node != null && node.isObject()) {
-                    if (node.path("id").isString()) {
-                        id = node.path("id").stringValue();
+            try {
+                if (Json.read(runJson) instanceof Map<?, ?> node) {
+                    if (node.get("id") instanceof String runId) {
+                        id = runId;
                     }
-                    if (node.path("start-time").isString()) {
-                        start = Instant.parse(node.path("start-time").stringValue());
+                    if (node.get("start-time") instanceof String time) {
+                        start = Instant.parse(time);
                     }
                 }
             } catch (IOException | JacksonException | DateTimeParseException e) {
@@ -288,7 +286,7 @@ public final class DurationHistory {
     }
 
     private static void parse(byte[] bytes, int offset, int length, Map<String, Last> finals) {
-        try (JsonParser p = MAPPER.createParser(bytes, offset, length)) {
+        try (JsonParser p = Json.parser(bytes, offset, length)) {
             JsonToken token;
             while ((token = p.nextToken()) != null) {
                 if (token != JsonToken.START_OBJECT) {

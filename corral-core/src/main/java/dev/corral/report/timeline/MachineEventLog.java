@@ -1,6 +1,5 @@
 package dev.corral.report.timeline;
 
-import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,9 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
+import dev.corral.json.Json;
 import dev.corral.results.DurableLines;
 import dev.corral.results.ResultsDir;
 import dev.corral.results.ResultsException;
@@ -21,10 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamWriteFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 /**
  * The pool's event log, {@code machines.jsonl} in the results directory: when machines were requested, became
@@ -66,8 +66,6 @@ public final class MachineEventLog implements RunListener, AutoCloseable {
     public static final String FILE_NAME = "machines.jsonl";
     private static final int VERSION = 1;
     private static final Logger LOG = LoggerFactory.getLogger(MachineEventLog.class);
-    private static final JsonMapper MAPPER = JsonMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
     private static final String WHAT = "machine event log";
 
@@ -191,62 +189,100 @@ public final class MachineEventLog implements RunListener, AutoCloseable {
     }
 
     private static byte[] line(MachineEvent e) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("v", VERSION);
-        n.put("event", e.kind().jsonName());
-        n.put("time", e.time().toString());
-        n.put("target", e.target());
-        n.put("machine", e.machine());
-        if (e.detail() != null) {
-            n.put("detail", e.detail());
-        }
-        if (e.took() != null) {
-            n.put("took", BigDecimal.valueOf(e.took().getSeconds()).add(BigDecimal.valueOf(e.took().getNano(), 9))
-                    .stripTrailingZeros());
-        }
-        return MAPPER.writeValueAsBytes(n);
+        return Json.bytes(json -> {
+            json.writeStartObject();
+            json.writeNumberProperty("v", VERSION);
+            json.writeStringProperty("event", e.kind().jsonName());
+            json.writeStringProperty("time", e.time().toString());
+            json.writeStringProperty("target", e.target());
+            json.writeStringProperty("machine", e.machine());
+            if (e.detail() != null) {
+                json.writeStringProperty("detail", e.detail());
+            }
+            if (e.took() != null) {
+                // seconds with up to nine decimals, never in exponent notation
+                json.writeName("took");
+                json.writeNumber(BigDecimal.valueOf(e.took().getSeconds())
+                        .add(BigDecimal.valueOf(e.took().getNano(), 9)).stripTrailingZeros().toPlainString());
+            }
+            json.writeEndObject();
+        });
     }
 
     /** The event on one line, or {@code null} for an unknown kind. */
     private static MachineEvent parse(byte[] bytes, int offset, int length) {
-        JsonNode n = MAPPER.readTree(new ByteArrayInputStream(bytes, offset, length));
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object");
+        Map<String, Object> fields = new HashMap<>();
+        BigDecimal seconds = null;
+        try (JsonParser json = Json.parser(bytes, offset, length)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("expected a JSON object");
+            }
+            while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = json.currentName();
+                JsonToken token = json.nextToken();
+                if (name.equals("took")) {
+                    if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                        seconds = json.getDecimalValue();
+                    } else if (token != JsonToken.VALUE_NULL) {
+                        throw new IllegalArgumentException("'took' must be a number of seconds");
+                    }
+                } else {
+                    fields.put(name, scalar(json, token));
+                }
+            }
+            if (json.nextToken() != null) {
+                throw new IllegalArgumentException("content after the event's object");
+            }
         }
-        JsonNode v = n.get("v");
-        if (v != null && (!v.isInt() || v.intValue() > VERSION)) {
+        Object v = fields.get("v");
+        if (v != null && (!(v instanceof Integer version) || version > VERSION)) {
             throw new IllegalArgumentException("unsupported version " + v + "; use a newer Corral");
         }
-        MachineEvent.Kind kind = MachineEvent.Kind.parse(text(n, "event", true));
+        MachineEvent.Kind kind = MachineEvent.Kind.parse(text(fields, "event", true));
         if (kind == null) {
             return null;
         }
-        Duration took = null;
-        JsonNode t = n.get("took");
-        if (t != null && !t.isNull()) {
-            if (!t.isNumber()) {
-                throw new IllegalArgumentException("'took' must be a number of seconds");
-            }
-            BigDecimal seconds = t.decimalValue();
-            took = Duration.ofSeconds(seconds.longValue(),
-                    seconds.remainder(BigDecimal.ONE).movePointRight(9).intValueExact());
-        }
-        return new MachineEvent(kind, Instant.parse(text(n, "time", true)), text(n, "target", true),
-                text(n, "machine", true), text(n, "detail", false), took);
+        Duration took = seconds == null ? null : Duration.ofSeconds(seconds.longValue(),
+                seconds.remainder(BigDecimal.ONE).movePointRight(9).intValueExact());
+        return new MachineEvent(kind, Instant.parse(text(fields, "time", true)), text(fields, "target", true),
+                text(fields, "machine", true), text(fields, "detail", false), took);
     }
 
-    private static String text(JsonNode n, String field, boolean required) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
+    /** A field's value: a string, an int, null, or {@link Other} for anything else (skipped when nested). */
+    private static Object scalar(JsonParser json, JsonToken token) {
+        return switch (token) {
+            case VALUE_STRING -> json.getString();
+            case VALUE_NULL -> null;
+            case VALUE_NUMBER_INT -> json.getNumberType() == JsonParser.NumberType.INT ? (Object) json.getIntValue()
+                    : new Other(json.getString());
+            case START_OBJECT, START_ARRAY -> {
+                json.skipChildren();
+                yield new Other(token == JsonToken.START_OBJECT ? "an object" : "an array");
+            }
+            default -> new Other(json.getString());
+        };
+    }
+
+    /** A value of a type no field of an event has, shown as JSON has it. */
+    private record Other(String text) {
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    private static String text(Map<String, Object> fields, String field, boolean required) {
+        Object v = fields.get(field);
+        if (v == null) {
             if (required) {
                 throw new IllegalArgumentException("missing '" + field + "'");
             }
             return null;
         }
-        if (!v.isString()) {
+        if (!(v instanceof String s)) {
             throw new IllegalArgumentException("'" + field + "' must be a string");
         }
-        return v.stringValue();
+        return s;
     }
 
     private static String message(Exception e) {
