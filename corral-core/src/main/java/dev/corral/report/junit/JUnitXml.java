@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 import dev.corral.results.AtomicFile;
@@ -229,7 +228,10 @@ public final class JUnitXml {
         return rs.stream().map(TestResult::duration).reduce(Duration.ZERO, Duration::plus);
     }
 
+    /** Seconds with three decimals ({@code %.3f}), written without a {@link java.util.Formatter} (~7 ms to start). */
     private static String seconds(Duration d) {
-        return String.format(Locale.ROOT, "%.3f", Math.max(0, d.toMillis()) / 1000.0);
+        long millis = Math.max(0, d.toMillis());
+        long fraction = millis % 1000;
+        return millis / 1000 + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
     }
 }
