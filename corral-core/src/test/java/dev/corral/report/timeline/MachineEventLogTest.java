@@ -82,6 +82,26 @@ class MachineEventLogTest {
     }
 
     @Test
+    void durationsAreSecondsAsBigDecimalWritesThemAndReadBackExactly() {
+        java.util.Random random = new java.util.Random(20261124);
+        List<Duration> durations = new java.util.ArrayList<>(List.of(Duration.ZERO, Duration.ofNanos(1),
+                Duration.ofMillis(1500), Duration.ofSeconds(5), Duration.ofNanos(30_095_532),
+                Duration.ofSeconds(86_400 * 400L, 999_999_999), Duration.ofSeconds(-1, 500_000_000)));
+        for (int i = 0; i < 5_000; i++) {
+            durations.add(Duration.ofSeconds(random.nextInt(100_000), random.nextInt(1_000_000_000)));
+        }
+        for (Duration d : durations) {
+            String expected = java.math.BigDecimal.valueOf(d.getSeconds())
+                    .add(java.math.BigDecimal.valueOf(d.getNano(), 9)).stripTrailingZeros().toPlainString();
+            assertThat(MachineEventLog.seconds(d)).as(d.toString()).isEqualTo(expected);
+            assertThat(MachineEventLog.duration(expected)).as(expected).isEqualTo(d);
+        }
+        assertThat(MachineEventLog.duration("1e3")).isEqualTo(Duration.ofSeconds(1000));
+        assertThat(MachineEventLog.duration("2.50")).isEqualTo(Duration.ofMillis(2500));
+        assertThatThrownBy(() -> MachineEventLog.duration("1.0000000001")).isInstanceOf(ArithmeticException.class);
+    }
+
+    @Test
     void concurrentEventsFromManyThreadsAreWholeLines() throws Exception {
         Path file = tmp.resolve("machines.jsonl");
         int threads = 16;
