@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import dev.corral.machine.Command;
 
@@ -18,7 +17,6 @@ import dev.corral.machine.Command;
  * as it always did.
  */
 final class RunnerRequest {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Variables bash keeps to itself (read-only, or dynamic): a script cannot hand them to a command. */
     private static final Set<String> BASH_OWN = Set.of("BASHOPTS", "SHELLOPTS", "BASH_VERSINFO", "EUID", "UID", "PPID",
             "BASHPID", "BASH_ARGV0", "BASH_SUBSHELL", "BASH_COMMAND", "BASH_ARGC", "BASH_ARGV", "BASH_LINENO",
@@ -47,7 +45,7 @@ final class RunnerRequest {
             }
         }
         for (String name : command.env().keySet()) {
-            if (!NAME.matcher(name).matches() || BASH_OWN.contains(name)) {
+            if (!isName(name) || BASH_OWN.contains(name)) {
                 return null;
             }
         }
@@ -69,7 +67,8 @@ final class RunnerRequest {
         // exec lowers SHLVL by one ("the same level as the shell"): one more than the JVM's comes out right; a JVM
         // without SHLVL gives the command SHLVL=0, the one difference bash leaves
         String level = jvm.get("SHLVL");
-        if (level != null && level.matches("[0-9]{1,9}")) {
+        if (level != null && !level.isEmpty() && level.length() <= 9
+                && level.chars().allMatch(c -> c >= '0' && c <= '9')) {
             script.append("export SHLVL=").append(Integer.parseInt(level) + 1).append('\n');
         } else {
             restore(script, "SHLVL", jvm);
@@ -139,6 +138,24 @@ final class RunnerRequest {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether bash can export a variable of this name: {@code [A-Za-z_][A-Za-z0-9_]*}. A loop, not a regular
+     * expression: every test has some thirty variables, and its first tests run in the interpreter.
+     */
+    private static boolean isName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean letter = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_';
+            if (!letter && (i == 0 || c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void restore(StringBuilder script, String name, Map<String, String> jvm) {
