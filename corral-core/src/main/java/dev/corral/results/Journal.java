@@ -49,7 +49,7 @@ public final class Journal implements AutoCloseable {
     private static final String WHAT = "journal";
 
     private final DurableLines lines;
-    /** What this object appended, as {@link #read} returns it; guarded by itself. */
+    /** What this object appended, in the file's order, as {@link #read} returns it; guarded by itself. */
     private final List<TestResult> appended = new ArrayList<>();
 
     private Journal(DurableLines lines) {
@@ -83,12 +83,14 @@ public final class Journal implements AutoCloseable {
         TestResult asRead;
         try {
             json = ResultJson.line(result);
-            asRead = ResultJson.readsBackEqual(result) ? result : ResultJson.testResult(ResultJson.parse(json, 0, json.length));
+            asRead = ResultJson.readsBackEqual(result) ? result
+                    : ResultJson.testResult(ResultJson.parse(json, 0, json.length));
         } catch (ResultJson.BadJson e) {
             throw new ResultsException("cannot journal " + result.name() + ": " + e.getMessage(), e);
         }
-        lines.append(json, "the result of " + result.name());
+        // one lock for the line and the list, so that both keep the same order
         synchronized (appended) {
+            lines.append(json, "the result of " + result.name());
             appended.add(asRead);
         }
     }
