@@ -62,6 +62,15 @@ public record FileContent(String path, byte[] content, boolean executable) {
             }
             return;
         }
+        if (executable) {
+            // a process started while the file is open would keep it busy: see HostProcesses.start
+            HostProcesses.writeExecutable(() -> write(path));
+        } else {
+            write(path);
+        }
+    }
+
+    private void write(Path path) throws IOException {
         try {
             Files.write(path, content);
         } catch (NoSuchFileException e) {

@@ -26,7 +26,7 @@ public final class HostProcesses {
 
     /** Writes a file that a command may execute. */
     @FunctionalInterface
-    public interface ExecutableWrite {
+    interface ExecutableWrite {
         /** Opens, writes and closes the file. */
         void write() throws IOException;
     }
@@ -46,8 +46,11 @@ public final class HostProcesses {
         }
     }
 
-    /** Writes a file that a command may execute (a test's script) while no process starts ({@link #start}). */
-    public static void writeExecutable(ExecutableWrite write) throws IOException {
+    /**
+     * Writes a file that a command may execute (a test's script) while no process starts ({@link #start}); every
+     * executable {@link FileContent} is written this way.
+     */
+    static void writeExecutable(ExecutableWrite write) throws IOException {
         STARTS.writeLock().lock();
         try {
             write.write();

@@ -32,7 +32,6 @@ import dev.corral.machine.Connection;
 import dev.corral.machine.ConnectionException;
 import dev.corral.machine.ExecResult;
 import dev.corral.machine.FileContent;
-import dev.corral.machine.HostProcesses;
 
 import org.slf4j.Logger;
 
@@ -388,12 +387,7 @@ final class LocalConnection implements Connection {
                 Files.createDirectories(dir);
             }
             for (FileContent file : files) {
-                Path path = dir.resolve(file.path()).normalize();
-                if (file.executable()) {
-                    HostProcesses.writeExecutable(() -> file.writeTo(path));
-                } else {
-                    file.writeTo(path);
-                }
+                file.writeTo(dir.resolve(file.path()).normalize());
             }
         } catch (IOException e) {
             throw new CommandFailedException("write to " + target, failure(1, false, e.toString(), System.nanoTime()));

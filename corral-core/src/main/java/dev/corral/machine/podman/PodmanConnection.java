@@ -16,7 +16,6 @@ import dev.corral.Deadline;
 import dev.corral.files.TreeCopy;
 import dev.corral.machine.CommandFailedException;
 import dev.corral.machine.FileContent;
-import dev.corral.machine.HostProcesses;
 import dev.corral.machine.Signals;
 import dev.corral.machine.BoundedCapture;
 import dev.corral.machine.OutputPump;
@@ -159,13 +158,7 @@ public final class PodmanConnection implements Connection {
         }
         try {
             for (int i = 0; i < files.size(); i++) {
-                FileContent file = files.get(i);
-                Path host = hostPaths.get(i);
-                if (file.executable()) {
-                    HostProcesses.writeExecutable(() -> file.writeTo(host));
-                } else {
-                    file.writeTo(host);
-                }
+                files.get(i).writeTo(hostPaths.get(i));
             }
         } catch (IOException e) {
             throw new CommandFailedException("write to " + target + " in container " + container,
