@@ -2,7 +2,6 @@ package dev.corral.json;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -119,12 +118,7 @@ public final class Json {
         return read(bytes, 0, bytes.length);
     }
 
-    /** A streaming parser of {@code in} (closed with the parser), for documents read token by token. */
-    public static JsonParser parser(InputStream in) {
-        return FACTORY.createParser(ObjectReadContext.empty(), in);
-    }
-
-    /** A streaming parser of {@code length} bytes at {@code offset}. */
+    /** A streaming parser of {@code length} bytes at {@code offset}, for documents read token by token. */
     public static JsonParser parser(byte[] bytes, int offset, int length) {
         return FACTORY.createParser(ObjectReadContext.empty(), bytes, offset, length);
     }

@@ -272,7 +272,8 @@ public final class MachineEventLog implements RunListener, AutoCloseable {
         String whole = dot < 0 ? seconds : seconds.substring(0, dot);
         String fraction = dot < 0 ? "" : seconds.substring(dot + 1);
         if (!whole.isEmpty() && whole.length() <= 18 && whole.chars().allMatch(Character::isDigit)
-                && fraction.length() <= 9 && fraction.chars().allMatch(Character::isDigit) && (dot < 0 || !fraction.isEmpty())) {
+                && fraction.length() <= 9 && fraction.chars().allMatch(Character::isDigit)
+                && (dot < 0 || !fraction.isEmpty())) {
             int nanos = fraction.isEmpty() ? 0 : Integer.parseInt((fraction + "00000000").substring(0, 9));
             return Duration.ofSeconds(Long.parseLong(whole), nanos);
         }
