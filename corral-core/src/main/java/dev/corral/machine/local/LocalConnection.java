@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import dev.corral.CorralException;
 import dev.corral.Deadline;
@@ -55,14 +56,12 @@ final class LocalConnection implements Connection {
     private final Set<Running> running = ConcurrentHashMap.newKeySet();
     /** The JVM's environment, which every command inherits. */
     private final Map<String, String> jvmEnvironment = System.getenv();
-    /** The bash runners run (found once: the JVM's PATH does not change), or {@code null} when PATH has none. */
+    /** The bash of the spawner (found once: the JVM's PATH does not change), or {@code null} when PATH has none. */
     private final String bash = RunnerRequest.executable("bash", jvmEnvironment.get("PATH"));
-    /** The files runners read their requests from: beside the work directory, private to the machine. */
+    /** The files the spawner's commands read their requests from: beside the work directory, private to it. */
     private final RequestFiles requests;
-    /** The runner started for the next command, or {@code null}; guarded by {@code this}. */
-    private Runner idle;
-    /** Whether a runner is being started for the next command; guarded by {@code this}. */
-    private boolean starting;
+    /** The machine's spawner, or {@code null} before the first command; guarded by {@code this}. */
+    private Spawner spawner;
 
     LocalConnection(LocalMachine machine, String tokenPrefix, String setsid, Logger log) {
         this.tokenPrefix = tokenPrefix;
@@ -85,11 +84,14 @@ final class LocalConnection implements Connection {
         // bash, the program of every test, is looked up once: PATH is the JVM's, which does not change
         String executable = program.equals("bash") && bash != null ? bash
                 : RunnerRequest.executable(program, jvmEnvironment.get("PATH"));
-        String request = RunnerRequest.render(command, directory, jvmEnvironment, executable, bash);
-        if (request != null) {
-            return execOnRunner(command, deadline, request);
-        }
         String token = newToken();
+        if (command.stdin() == null) {
+            String request = RunnerRequest.render(command, directory, jvmEnvironment, executable, bash, token);
+            ExecResult result = request == null ? null : execOnSpawner(command, deadline, token, request);
+            if (result != null) {
+                return result;
+            }
+        }
         List<String> argv = new ArrayList<>(command.argv().size() + 2);
         argv.add(setsid);
         argv.add("--wait");
@@ -113,121 +115,245 @@ final class LocalConnection implements Connection {
             return startFailure(command, e, startNanos);
         }
         Process process = started.process();
-        Running run = new Running(process, started.birth(), token);
+        Running run = new Running(() -> ProcessReaper.kill(process, started.birth(), token, log));
         running.add(run);
         if (machine.isClosed()) {
             // closed while the process started: killAll() may have missed it
             run.killedByClose = true;
-            ProcessReaper.kill(process, run.birth, token, log);
+            run.kill();
         }
         try {
-            return await(command, deadline, run, stdin, startNanos);
+            return await(command, deadline, process, run, stdin, startNanos);
         } finally {
             running.remove(run);
         }
     }
 
-    /** The command becomes the runner started ahead of it; the next runner starts while it runs. */
-    private ExecResult execOnRunner(Command command, Deadline deadline, String request) throws InterruptedException {
+    /**
+     * Runs the command as a fork of the machine's spawner. {@code null} when the spawner is taken by another command
+     * or cannot start: the command is then started the direct way.
+     */
+    private ExecResult execOnSpawner(Command command, Deadline deadline, String token, String request)
+            throws InterruptedException {
         long startNanos = System.nanoTime();
-        Runner runner;
+        Spawner spawner = takeSpawner();
+        if (spawner == null) {
+            return null;
+        }
+        Path file;
         try {
-            runner = takeRunner();
+            file = requests.take();
         } catch (IOException e) {
+            spawner.release();
+            return null;
+        }
+        try {
+            RequestFiles.write(file, request.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            spawner.release();
+            requests.release(file);
             return startFailure(command, e, startNanos);
         }
-        Running run = new Running(runner.process, runner.birth, runner.token);
+        BoundedCapture stdoutCapture = command.stdout() == null ? new BoundedCapture() : null;
+        BoundedCapture stderrCapture = command.stderr() == null && !command.mergeStderr() ? new BoundedCapture() : null;
+        OutputStream out = command.stdout() != null ? command.stdout() : stdoutCapture;
+        OutputStream err = command.mergeStderr() ? null : command.stderr() != null ? command.stderr() : stderrCapture;
+        ProcessReaper.Birth birth = ProcessReaper.birthNow(spawner.startTicks);
+        long pidFloor = ProcessReaper.lastPid();
+        Running run = new Running(() -> ProcessReaper.killSession(spawner.session, pidFloor, birth, token, log));
         running.add(run);
         try {
-            IOException notStarted = null;
-            try {
-                runner.go(request);
-            } catch (IOException e) {
-                notStarted = e;
-            }
-            // the next command's runner starts while this one runs, not before it
-            startNextRunner();
-            if (notStarted != null) {
-                // the runner died before its command: the command did not start
-                ProcessReaper.kill(runner.process, runner.birth, runner.token, log);
-                return startFailure(command, notStarted, startNanos);
-            }
+            spawner.run(file, out, err);
             if (machine.isClosed()) {
                 // closed while the command started: killAll() may have missed it
                 run.killedByClose = true;
-                ProcessReaper.kill(runner.process, runner.birth, runner.token, log);
+                run.kill();
             }
-            return await(command, deadline, run, command.stdin(), startNanos);
+            Integer status;
+            boolean timedOut = false;
+            try {
+                status = awaitStatus(spawner, deadline);
+                if (status == null) {
+                    timedOut = true;
+                    run.kill();
+                    status = awaitEnd(spawner);
+                }
+            } catch (InterruptedException e) {
+                int killed = run.kill();
+                log.debug("interrupted: killed {} processes of {}", killed, command);
+                awaitStderrEnd(spawner, awaitEnd(spawner));
+                throw e;
+            }
+            // the command ended or timed out: nothing it started may survive it
+            int killed = run.kill();
+            status = awaitStderrEnd(spawner, status);
+            if (killed > 0 && status != MarkedStream.CLOSED) {
+                // what the killed processes wrote before they died belongs to this command, not to the next one
+                spawner.sync(out, err);
+                if (awaitStderrEnd(spawner, awaitEnd(spawner)) == MarkedStream.CLOSED) {
+                    status = MarkedStream.CLOSED;
+                }
+            }
+            if (run.killedByClose) {
+                throw new ConnectionException("local machine " + machine.id() + " was closed while running " + command);
+            }
+            if (status == MarkedStream.CLOSED) {
+                spawner.discard();
+                run.kill();
+                return lostSpawner(command, err, startNanos, stdoutCapture, stderrCapture);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+            if (timedOut) {
+                log.debug("{} timed out after {}; killed {} processes", command, took, killed);
+            } else if (killed > 0) {
+                log.debug("{} left {} processes behind; killed them", command, killed);
+            }
+            return new ExecResult(status, Signals.fromExitStatus(status), timedOut,
+                    stdoutCapture == null ? "" : stdoutCapture.text(),
+                    stderrCapture == null ? "" : stderrCapture.text(), took);
+        } catch (IOException e) {
+            // the spawner died before it read the request: the command did not start
+            spawner.discard();
+            run.kill();
+            return startFailure(command, e, startNanos);
         } finally {
             running.remove(run);
+            spawner.release();
             // emptied off the command's path: the file is written and its blocks freed on the other core
-            Path used = runner.request();
-            Thread.ofVirtual().name("request-" + machine.id()).start(() -> requests.release(used));
+            Thread.ofVirtual().name("request-" + machine.id()).start(() -> requests.release(file));
         }
     }
 
-    /** The runner started ahead, or a new one when none is ready (the first command, or one died). */
-    private Runner takeRunner() throws IOException {
-        Runner ready;
-        synchronized (this) {
-            ready = idle;
-            idle = null;
+    /** Waits for the command's exit status until the deadline; {@code null} when it passed first. */
+    private static Integer awaitStatus(Spawner spawner, Deadline deadline) throws InterruptedException {
+        if (deadline.isNone()) {
+            Integer status;
+            do {
+                status = spawner.awaitStatus(TimeUnit.HOURS.toNanos(1));
+            } while (status == null);
+            return status;
         }
-        if (ready != null && ready.process.isAlive()) {
-            return ready;
-        }
-        if (ready != null) {
-            log.debug("runner {} died while waiting (exit {}); starting another", ready.process.pid(),
-                    ready.process.exitValue());
-            requests.release(ready.request());
-        }
-        return startRunner();
-    }
-
-    /** Starts the runner for the next command in the background, unless one is ready or starting. */
-    void startNextRunner() {
-        synchronized (this) {
-            if (idle != null || starting || machine.isClosed()) {
-                return;
+        while (true) {
+            long left = deadline.remainingNanos();
+            Integer status = spawner.awaitStatus(Math.max(0, Math.min(left, TimeUnit.HOURS.toNanos(1))));
+            if (status != null || left <= 0) {
+                return status;
             }
-            starting = true;
         }
-        Thread.ofVirtual().name("runner-" + machine.id()).start(() -> {
-            Runner next = null;
-            try {
-                next = startRunner();
-            } catch (IOException e) {
-                log.debug("cannot start a runner ahead: {}", e.getMessage());
-            } finally {
-                boolean keep;
-                synchronized (this) {
-                    starting = false;
-                    keep = next != null && idle == null && !machine.isClosed();
-                    if (keep) {
-                        idle = next;
-                    }
-                }
-                if (next != null && !keep) {
-                    ProcessReaper.kill(next.process, next.birth, next.token, log);
-                    requests.release(next.request());
-                }
-                if (machine.isClosed()) {
-                    requests.delete();
-                }
-            }
-        });
     }
 
-    private Runner startRunner() throws IOException {
-        if (bash == null) {
-            throw new IOException("bash not found in PATH");
-        }
-        Path request = requests.take();
+    /**
+     * Waits, whatever the interrupt flag, for the end marker of a command whose processes were killed; a spawner
+     * that does not write it in time is out of step and discarded. {@link MarkedStream#CLOSED} then.
+     */
+    private Integer awaitEnd(Spawner spawner) {
+        boolean interrupted = Thread.interrupted();
+        long until = System.nanoTime() + DRAIN_LIMIT.toNanos();
         try {
-            return Runner.start(setsid, bash, newToken(), request, machine.workPath());
-        } catch (IOException | RuntimeException e) {
-            requests.release(request);
-            throw e;
+            while (true) {
+                try {
+                    Integer status = spawner.awaitStatus(Math.max(0, until - System.nanoTime()));
+                    if (status == null) {
+                        log.warn("the spawner of {} did not report its command's end {} after its processes were "
+                                + "killed; starting another", machine.id(), DRAIN_LIMIT);
+                        spawner.discard();
+                        return MarkedStream.CLOSED;
+                    }
+                    return status;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Waits for the end marker on standard error, which follows the one on standard output; {@code status}, or
+     * {@link MarkedStream#CLOSED} when the spawner is out of step (it is then discarded).
+     */
+    private Integer awaitStderrEnd(Spawner spawner, Integer status) {
+        if (status == MarkedStream.CLOSED) {
+            return status;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (!spawner.awaitStderrEnd(DRAIN_LIMIT.toNanos())) {
+                spawner.discard();
+                return MarkedStream.CLOSED;
+            }
+            return status;
+        } catch (InterruptedException e) {
+            interrupted = true;
+            spawner.discard();
+            return MarkedStream.CLOSED;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The result of a command whose spawner died under it: its exit status is unknown. */
+    private ExecResult lostSpawner(Command command, OutputStream err, long startNanos, BoundedCapture stdoutCapture,
+                                   BoundedCapture stderrCapture) {
+        String message = "corral: the process that started " + command.argv().getFirst() + " died; its exit status "
+                + "is unknown\n";
+        OutputStream sink = err != null ? err : command.stdout();
+        if (sink != null) {
+            try {
+                sink.write(message.getBytes(StandardCharsets.UTF_8));
+                sink.flush();
+            } catch (IOException ignored) {
+                // the sink's owner sees its own failure
+            }
+        }
+        return new ExecResult(-1, null, false, stdoutCapture == null ? "" : stdoutCapture.text(),
+                stderrCapture == null ? "" : stderrCapture.text(), Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    /** The machine's spawner, started when there is none (or it died); {@code null} when busy or not startable. */
+    private Spawner takeSpawner() {
+        Spawner current;
+        synchronized (this) {
+            current = spawner;
+        }
+        if (current != null && current.tryAcquire()) {
+            return current;
+        }
+        if (current != null && !current.isBroken()) {
+            return null; // another command runs on it
+        }
+        Spawner started = startSpawner();
+        return started != null && started.tryAcquire() ? started : null;
+    }
+
+    /** Starts the spawner now, so that the first command does not wait for it. */
+    void startSpawnerAhead() {
+        Thread.ofVirtual().name("spawner-" + machine.id()).start(this::startSpawner);
+    }
+
+    /** The live spawner, or a new one in place of a broken one; {@code null} when none can start. */
+    private synchronized Spawner startSpawner() {
+        if (spawner != null && !spawner.isBroken()) {
+            return spawner;
+        }
+        if (machine.isClosed() || bash == null) {
+            return null;
+        }
+        try {
+            Spawner started = Spawner.start(setsid, bash, requests.spawnScript(), machine.workPath(), log);
+            if (spawner != null) {
+                spawner.discard();
+            }
+            spawner = started;
+            return started;
+        } catch (IOException e) {
+            log.debug("cannot start a spawner: {}", e.getMessage());
+            return null;
         }
     }
 
@@ -249,9 +375,8 @@ final class LocalConnection implements Connection {
         });
     }
 
-    private ExecResult await(Command command, Deadline deadline, Running run, byte[] stdin, long startNanos)
-            throws InterruptedException {
-        Process process = run.process;
+    private ExecResult await(Command command, Deadline deadline, Process process, Running run, byte[] stdin,
+                             long startNanos) throws InterruptedException {
         BoundedCapture stdoutCapture = command.stdout() == null ? new BoundedCapture() : null;
         BoundedCapture stderrCapture = command.stderr() == null && !command.mergeStderr() ? new BoundedCapture() : null;
         List<Thread> pumps = new ArrayList<>(3);
@@ -269,13 +394,13 @@ final class LocalConnection implements Connection {
         try {
             timedOut = !waitFor(process, deadline);
         } catch (InterruptedException e) {
-            int killed = ProcessReaper.kill(process, run.birth, run.token, log);
+            int killed = run.kill();
             log.debug("interrupted: killed {} processes of {}", killed, command);
             drain(pumps, command);
             throw e;
         }
         // the command ended or timed out: nothing it started may survive it
-        int killed = ProcessReaper.kill(process, run.birth, run.token, log);
+        int killed = run.kill();
         drain(pumps, command);
         if (run.killedByClose) {
             throw new ConnectionException("local machine " + machine.id() + " was closed while running " + command);
@@ -417,19 +542,19 @@ final class LocalConnection implements Connection {
         return new ExecResult(status, null, timedOut, "", message, Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
-    /** Kills every running command; they end with a {@link ConnectionException}. */
+    /** Kills every running command, and the spawner; the commands end with a {@link ConnectionException}. */
     void killAll() {
         for (Running run : running) {
             run.killedByClose = true;
-            ProcessReaper.kill(run.process, run.birth, run.token, log);
+            run.kill();
         }
-        Runner unused;
+        Spawner last;
         synchronized (this) {
-            unused = idle;
-            idle = null;
+            last = spawner;
+            spawner = null;
         }
-        if (unused != null) {
-            ProcessReaper.kill(unused.process, unused.birth, unused.token, log);
+        if (last != null) {
+            last.discard();
         }
         requests.delete();
     }
@@ -452,17 +577,18 @@ final class LocalConnection implements Connection {
         }
     }
 
-    /** A command in flight. */
+    /** A command in flight, and how to kill everything it started. */
     private static final class Running {
-        final Process process;
-        final ProcessReaper.Birth birth;
-        final String token;
+        private final IntSupplier killer;
         volatile boolean killedByClose;
 
-        Running(Process process, ProcessReaper.Birth birth, String token) {
-            this.process = process;
-            this.birth = birth;
-            this.token = token;
+        Running(IntSupplier killer) {
+            this.killer = killer;
+        }
+
+        /** Kills the command's processes; how many were signalled. */
+        int kill() {
+            return killer.getAsInt();
         }
     }
 }

@@ -59,9 +59,9 @@ final class LocalMachine implements Machine {
         return workDir;
     }
 
-    /** Starts the runner of the first command now, while the machine is being prepared. */
-    void startRunnerAhead() {
-        connection.startNextRunner();
+    /** Starts the process that starts the machine's commands now, while the machine is being prepared. */
+    void startSpawnerAhead() {
+        connection.startSpawnerAhead();
     }
 
     @Override

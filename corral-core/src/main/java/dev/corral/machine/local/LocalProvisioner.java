@@ -111,7 +111,7 @@ public final class LocalProvisioner implements Provisioner {
             machine.close();
             throw new ProvisionException("local provisioner is closed");
         }
-        machine.startRunnerAhead();
+        machine.startSpawnerAhead();
         return machine;
     }
 

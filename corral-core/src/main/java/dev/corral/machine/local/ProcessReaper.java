@@ -47,6 +47,7 @@ final class ProcessReaper {
     private static final Path STAT = PROC.resolve("stat");
     private static final Path LOADAVG = PROC.resolve("loadavg");
     private static final Path PID_MAX = PROC.resolve("sys/kernel/pid_max");
+    private static final Path LAST_PID = PROC.resolve("sys/kernel/ns_last_pid");
     private static final byte[] FORKS = "processes ".getBytes(StandardCharsets.US_ASCII);
     /** Room left in the pid counter's arithmetic ({@link Birth}), for what the counts do not see. */
     private static final long PID_MARGIN = 1000;
@@ -75,12 +76,44 @@ final class ProcessReaper {
     static int kill(Process root, Birth birth, String token, Logger log) {
         boolean interrupted = Thread.interrupted();
         try {
-            return killAll(root, birth, token, log);
+            return killAll(root, new Scope(root.pid(), root.pid(), root.pid(), birth, token), log);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Kills every process of a {@link Spawner}'s session but the spawner, and every process carrying the token:
+     * the command the spawner runs, or ran last, and everything it started. Never throws; leaves the interrupt flag
+     * as it found it.
+     *
+     * @param session  the spawner's pid, the leader of the session
+     * @param pidFloor the host's last pid before the command started ({@link #lastPid}): its processes have
+     *                 greater ones, as long as the counter did not come round
+     * @param birth    the host's counts before the command started ({@link #birthNow})
+     * @param token    the command's token
+     * @return how many processes were signalled
+     */
+    static int killSession(long session, long pidFloor, Birth birth, String token, Logger log) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return killAll(null, new Scope(session, -1, pidFloor, birth, token), log);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * What belongs to a command: the processes of a session or a process group, or carrying the token, started
+     * after the birth. The leader of the session is never in it (a command's own process is killed, and awaited,
+     * by itself; a spawner is not the command's). Processes with pids up to {@code pidFloor} are older, while the
+     * birth says so.
+     */
+    private record Scope(long session, long group, long pidFloor, Birth birth, String token) {
     }
 
     /**
@@ -121,11 +154,33 @@ final class ProcessReaper {
      */
     static Started start(ProcessBuilder builder) throws IOException {
         long forks = forks();
-        byte[] loadavg = readAll(LOADAVG);
-        int slash = loadavg == null ? -1 : indexOf(loadavg, (byte) '/', 0);
-        long tasks = slash < 0 ? -1 : number(loadavg, slash + 1);
+        long tasks = tasks();
         Process process = HostProcesses.start(builder);
         return new Started(process, new Birth(startTicks(process.pid()), forks, tasks));
+    }
+
+    /**
+     * The host's counts now, for a command about to start in a process that started at {@code startTicks} or
+     * before it (a {@link Spawner}'s fork).
+     */
+    static Birth birthNow(long startTicks) {
+        return new Birth(startTicks, forks(), tasks());
+    }
+
+    /**
+     * The pid the host handed out last ({@code ns_last_pid}), or -1: while the counter does not come round
+     * ({@link Birth#newerProcessesHaveGreaterPids}), every process started later has a greater pid.
+     */
+    static long lastPid() {
+        byte[] last = readAll(LAST_PID);
+        return last == null ? -1 : number(last, 0);
+    }
+
+    /** Tasks alive on the host ({@code /proc/loadavg}), or -1. */
+    private static long tasks() {
+        byte[] loadavg = readAll(LOADAVG);
+        int slash = loadavg == null ? -1 : indexOf(loadavg, (byte) '/', 0);
+        return slash < 0 ? -1 : number(loadavg, slash + 1);
     }
 
     /** Tasks the host has made since it booted, or -1. */
@@ -249,14 +304,14 @@ final class ProcessReaper {
         return null;
     }
 
-    private static int killAll(Process root, Birth birth, String token, Logger log) {
-        byte[] needle = (TOKEN_VARIABLE + "=" + token).getBytes(StandardCharsets.UTF_8);
-        long session = root.pid();
+    private static int killAll(Process root, Scope scope, Logger log) {
+        byte[] needle = (TOKEN_VARIABLE + "=" + scope.token()).getBytes(StandardCharsets.UTF_8);
+        long session = scope.session();
         // this JVM and its ancestors, found (a read of each one's stat) only when there is something to kill
         Set<Long> untouchable = null;
         int signalled = 0;
         Set<Long> descendants = new HashSet<>();
-        if (root.isAlive()) {
+        if (root != null && root.isAlive()) {
             // children are only known as such while their parent lives
             root.descendants().forEach(h -> descendants.add(h.pid()));
             root.destroyForcibly();
@@ -265,7 +320,7 @@ final class ProcessReaper {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Set<Long> targets = new LinkedHashSet<>(descendants);
             descendants.clear();
-            targets.addAll(scan(session, birth, needle));
+            targets.addAll(scan(scope, needle));
             targets.remove(session);
             targets.removeIf(ProcessReaper::isZombieOrGone);
             if (targets.isEmpty()) {
@@ -290,7 +345,7 @@ final class ProcessReaper {
             }
         }
         try {
-            if (!root.waitFor(10, TimeUnit.SECONDS)) {
+            if (root != null && !root.waitFor(10, TimeUnit.SECONDS)) {
                 log.warn("process {} did not exit 10 s after SIGKILL", session);
             }
         } catch (InterruptedException e) {
@@ -300,14 +355,15 @@ final class ProcessReaper {
     }
 
     /** Processes of the command's session or process group, or carrying its token. */
-    private static Set<Long> scan(long session, Birth birth, byte[] needle) {
+    private static Set<Long> scan(Scope scope, byte[] needle) {
+        Birth birth = scope.birth();
         Set<Long> found = new HashSet<>();
         String[] names = PROC.toFile().list();
         if (names == null) {
             return found; // /proc is always there on Linux; without it only the descendants are found
         }
         long notBefore = birth.startTicks();
-        boolean newerOnly = birth.newerProcessesHaveGreaterPids(session);
+        boolean newerOnly = scope.pidFloor() > 0 && birth.newerProcessesHaveGreaterPids(scope.pidFloor());
         long[] listed = new long[names.length];
         int count = 0;
         for (String name : names) {
@@ -316,7 +372,7 @@ final class ProcessReaper {
                 continue;
             }
             listed[count++] = pid;
-            if (newerOnly && pid <= session) {
+            if (newerOnly && pid <= scope.pidFloor()) {
                 continue;
             }
             Path entry = PROC.resolve(name);
@@ -337,7 +393,7 @@ final class ProcessReaper {
             if (ids[2] < notBefore) {
                 continue;
             }
-            if (ids[0] == session || ids[1] == session || environContains(entry, needle)) {
+            if (ids[0] == scope.session() || ids[1] == scope.group() || environContains(entry, needle)) {
                 found.add(pid);
             }
         }

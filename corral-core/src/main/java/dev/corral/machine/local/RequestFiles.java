@@ -1,6 +1,7 @@
 package dev.corral.machine.local;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -12,10 +13,12 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.corral.files.FileTrees;
+import dev.corral.machine.FileContent;
 
 /**
- * The request files of one machine's runners, in a private directory: each runner holds one from its start until
- * its command ends, when the file is emptied and used again by a later runner. Emptied, not removed: a file
+ * The request files of one machine's commands ({@link RunnerRequest}) and its {@link Spawner}'s spawn script, in a
+ * private directory: each command holds a request file until it ends, when the file is emptied and used again by a
+ * later command. Emptied, not removed: a file
  * system hands out inodes slowly after many removals (ext4 without a journal skips every inode removed in the
  * last seconds), and a run creates the tests' own files at the same pace. The directory goes at {@link #delete}.
  */
@@ -36,7 +39,7 @@ final class RequestFiles {
         this.dir = dir;
     }
 
-    /** An empty request file for a new runner: a free one, or a new one. */
+    /** An empty request file for a command: a free one, or a new one. */
     Path take() throws IOException {
         Path file = free.pollFirst();
         if (file != null && Files.isRegularFile(file)) {
@@ -58,12 +61,24 @@ final class RequestFiles {
         }
     }
 
+    /**
+     * The spawn script ({@link Spawner#SPAWN}), written when missing: executable, as a spawner's forks run it.
+     */
+    Path spawnScript() throws IOException {
+        prepareDirectory();
+        Path script = dir.resolve("spawn");
+        if (!Files.isRegularFile(script)) {
+            FileContent.executable("spawn", Spawner.SPAWN.getBytes(StandardCharsets.US_ASCII)).writeTo(script);
+        }
+        return script;
+    }
+
     /** Writes a command's request into a file this pool handed out. */
     static void write(Path file, byte[] request) throws IOException {
         Files.write(file, request, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
-    /** Empties a file whose runner is done with it (its command ended, or it never got one) and keeps it. */
+    /** Empties a file whose command ended, and keeps it. */
     void release(Path file) {
         try {
             write(file, new byte[0]);

@@ -9,8 +9,8 @@ import java.util.Set;
 import dev.corral.machine.Command;
 
 /**
- * The bash script a {@link Runner} sources to become a command: the same process a {@link ProcessBuilder} would
- * start (argv, variables over the JVM's environment, working directory, standard streams), with every value
+ * The bash script a {@link Spawner}'s fork sources to become a command: the same process a {@link ProcessBuilder}
+ * would start (argv, variables over the JVM's environment, working directory, standard streams), with every value
  * single-quoted, never interpreted. Commands a sourced script cannot reproduce exactly (a variable name bash
  * cannot export or manages itself, a NUL in an argument, a program not found) are not given to runners:
  * {@link #render} returns {@code null} and the command is started the direct way, which reports such problems
@@ -23,6 +23,9 @@ final class RunnerRequest {
             "BASH_SOURCE", "FUNCNAME", "GROUPS", "HISTCMD", "LINENO", "RANDOM", "SRANDOM", "SECONDS",
             "EPOCHSECONDS", "EPOCHREALTIME", "DIRSTACK", "PIPESTATUS", "COMP_WORDBREAKS");
 
+    /** Variables bash acts on when it starts or reads: kept from the spawner, given to the command by the request. */
+    static final Set<String> DEFERRED = Set.of("BASH_ENV", "ENV", "TMOUT");
+
     private RunnerRequest() {
     }
 
@@ -33,9 +36,11 @@ final class RunnerRequest {
      * @param directory  its working directory, resolved
      * @param jvm        the JVM's environment, which the command inherits
      * @param executable the absolute path of the command's program, or {@code null} when not found
-     * @param bash       the bash runners run: {@code bash SCRIPT ARGS...} with that bash is run by the runner itself
+     * @param bash       the spawner's bash: {@code bash SCRIPT ARGS...} with that bash is read by the fork itself
+     * @param token      the command's token ({@value ProcessReaper#TOKEN_VARIABLE})
      */
-    static String render(Command command, Path directory, Map<String, String> jvm, String executable, String bash) {
+    static String render(Command command, Path directory, Map<String, String> jvm, String executable, String bash,
+                         String token) {
         if (executable == null || !Files.isDirectory(directory)) {
             return null;
         }
@@ -73,13 +78,14 @@ final class RunnerRequest {
         } else {
             restore(script, "SHLVL", jvm);
         }
-        for (String name : Runner.DEFERRED) {
+        for (String name : DEFERRED) {
             restore(script, name, jvm);
         }
         command.env().forEach((name, value) ->
                 script.append("export ").append(name).append('=').append(quote(value)).append('\n'));
+        script.append("export ").append(ProcessReaper.TOKEN_VARIABLE).append('=').append(quote(token)).append('\n');
         if (sourceable(command, directory, jvm, executable, bash)) {
-            // `bash SCRIPT ARGS`, one exec less: the runner (a bash >= 5, to set $0) reads the script itself, as
+            // `bash SCRIPT ARGS`, one exec less: the fork (a bash >= 5, to set $0) reads the script itself, as
             // the started bash would: same pid, $0, arguments, variables, SHLVL and exit status
             List<String> argv = command.argv();
             script.append("if ((BASH_VERSINFO[0] >= 5)); then\n  set --");
@@ -100,7 +106,7 @@ final class RunnerRequest {
     }
 
     /**
-     * Whether the command is {@code bash SCRIPT ARGS...} with the runners' bash and a script file named with a
+     * Whether the command is {@code bash SCRIPT ARGS...} with the spawner's bash and a script file named with a
      * slash (so {@code .} does not search PATH), without variables that change how bash starts.
      */
     private static boolean sourceable(Command command, Path directory, Map<String, String> jvm, String executable,

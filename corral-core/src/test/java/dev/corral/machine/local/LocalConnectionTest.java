@@ -318,37 +318,100 @@ class LocalConnectionTest extends ConnectionContract {
         assertThat(Path.of(machine.workDir(), "fifo-copy", "pipe")).doesNotExist();
     }
 
-    // ---- runners: the process of the next command is started ahead --------------------------------------------
+    // ---- the spawner: the machine's commands are forks of one bash -------------------------------------------
 
     @Test
-    void theNextCommandBecomesTheRunnerStartedAheadOfIt() throws Exception {
+    void aCommandIsAForkOfTheSpawnerInItsSessionAndLeadsItsOwnProcessGroup() throws Exception {
         assertThat(run(Command.of("true")).succeeded()).isTrue();
-        ProcessHandle ahead = await().atMost(GENEROUS).until(this::idleRunner, java.util.Optional::isPresent).get();
+        ProcessHandle spawner = await().atMost(GENEROUS).until(this::spawner, java.util.Optional::isPresent).get();
 
-        String pid = run(Command.of("sh", "-c", "echo $$")).stdout().strip();
+        String[] ids = run(Command.of("sh", "-c", "echo $$ $PPID $(ps -o pgid= -p $$) $(ps -o sid= -p $$)"))
+                .stdout().strip().split("\\s+");
 
-        assertThat(Long.parseLong(pid)).as("the command ran in the runner's process").isEqualTo(ahead.pid());
+        assertThat(Long.parseLong(ids[1])).as("parent").isEqualTo(spawner.pid());
+        assertThat(Long.parseLong(ids[2])).as("process group: its own").isEqualTo(Long.parseLong(ids[0]));
+        assertThat(Long.parseLong(ids[3])).as("session: the spawner's").isEqualTo(spawner.pid());
     }
 
     @Test
-    void aCommandOnARunnerSeesTheSameEnvironmentAsOneStartedDirectly() throws Exception {
+    void killZeroInACommandReachesItsOwnProcessesOnly() throws Exception {
+        ExecResult killer = run(Command.of("bash", "-c", "sleep 1000 & kill 0; sleep 1000"));
+        ProcessHandle spawner = spawner().orElseThrow();
+
+        assertThat(killer.signal()).isEqualTo("TERM");
+        assertThat(spawner.isAlive()).isTrue();
+        assertThat(run(Command.of("echo", "next")).stdout()).isEqualTo("next\n");
+        assertThat(spawner().map(ProcessHandle::pid)).contains(spawner.pid());
+    }
+
+    @Test
+    void outputOfProcessesKilledAfterTheCommandEndedStaysWithThatCommand() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            ExecResult noisy = run(Command.of("bash", "-c", "(while :; do echo spam; done) & sleep 0.1; echo end"));
+            ExecResult next = run(Command.of("echo", "clean"));
+
+            assertThat(noisy.stdout()).contains("end\n");
+            assertThat(next.stdout()).isEqualTo("clean\n");
+        }
+    }
+
+    @Test
+    void outputThatLooksLikeTheEndMarkerIsOutput() throws Exception {
+        String tricky = "corral-\ncorral- 0\ncorral-0123456789abcdef0123456789abcdef 0\ncorral-";
+
+        ExecResult result = run(Command.of("printf", "%s", tricky));
+
+        assertThat(result.stdout()).isEqualTo(tricky);
+        assertThat(result.exitCode()).isZero();
+    }
+
+    @Test
+    void aSecondCommandWhileTheSpawnerIsBusyStartsTheDirectWay() throws Exception {
+        CompletableFuture<ExecResult> slow = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(Command.of("bash", "-c", "echo $PPID; sleep 1"));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ProcessHandle spawner = await().atMost(GENEROUS).until(this::spawner, java.util.Optional::isPresent).get();
+        await().atMost(GENEROUS).until(() -> spawner.children().findAny().isPresent());
+
+        ExecResult meanwhile = run(Command.of("sh", "-c", "echo $PPID"));
+
+        assertThat(Long.parseLong(meanwhile.stdout().strip())).isNotEqualTo(spawner.pid());
+        assertThat(Long.parseLong(slow.get().stdout().strip())).isEqualTo(spawner.pid());
+    }
+
+    @Test
+    void signalsIgnoredOrBlockedAreTheSameAsForACommandStartedDirectly() throws Exception {
+        String show = "grep -E '^Sig(Ign|Blk)' /proc/self/status";
+        // a name bash cannot export sends the command the direct way (ProcessBuilder)
+        ExecResult direct = run(Command.builder("sh", "-c", show).env("NOT-AN-IDENTIFIER", "1").build());
+        ExecResult forked = run(Command.of("sh", "-c", show));
+
+        assertThat(forked.stdout()).isNotEmpty().isEqualTo(direct.stdout());
+    }
+
+    @Test
+    void aForkedCommandSeesTheSameEnvironmentAsOneStartedDirectly() throws Exception {
         // a name bash cannot export sends the command the direct way (ProcessBuilder)
         Command direct = Command.builder("env", "-0").env("NOT-AN-IDENTIFIER", "1").env("SAME", "a'b").build();
-        Command onRunner = Command.builder("env", "-0").env("SAME", "a'b").build();
+        Command forked = Command.builder("env", "-0").env("SAME", "a'b").build();
 
         java.util.Map<String, String> viaProcessBuilder = environment(run(direct).stdout());
-        java.util.Map<String, String> viaRunner = environment(run(onRunner).stdout());
+        java.util.Map<String, String> viaSpawner = environment(run(forked).stdout());
 
         assertThat(viaProcessBuilder).containsEntry("NOT-AN-IDENTIFIER", "1");
-        for (java.util.Map<String, String> env : List.of(viaProcessBuilder, viaRunner)) {
-            // PWD: the JVM's own for a direct start, the command's directory on a runner (bash keeps it true)
+        for (java.util.Map<String, String> env : List.of(viaProcessBuilder, viaSpawner)) {
+            // PWD: the JVM's own for a direct start, the command's directory on a fork (bash keeps it true)
             env.keySet().removeAll(List.of("NOT-AN-IDENTIFIER", ProcessReaper.TOKEN_VARIABLE, "PWD", "_"));
         }
-        assertThat(viaRunner).containsEntry("SAME", "a'b").isEqualTo(viaProcessBuilder);
+        assertThat(viaSpawner).containsEntry("SAME", "a'b").isEqualTo(viaProcessBuilder);
     }
 
     @Test
-    void aBashScriptIsReadByTheRunnerItselfAsTheStartedBashWould() throws Exception {
+    void aBashScriptIsReadByTheForkItselfAsTheStartedBashWould() throws Exception {
         Path script = Files.writeString(Path.of(machine.workDir(), "show.sh"), """
                 printf '%s|%s|%s|%s|%s|%s\\n' "$0" "$#" "$*" "$SHLVL" "${BASH_SOURCE[0]}" "${BASH_EXECUTION_STRING-unset}"
                 tr '\\0' ' ' < /proc/$$/cmdline > "$0.cmdline-$1"
@@ -364,7 +427,7 @@ class LocalConnectionTest extends ConnectionContract {
         int level = Integer.parseInt(System.getenv("SHLVL")) + 1;
         assertThat(sourced.stdout()).isEqualTo(script + "|2|sourced c|" + level + "|" + script + "|unset\n");
         assertThat(started.stdout()).isEqualTo(script + "|2|started c|" + level + "|" + script + "|unset\n");
-        assertThat(Files.readString(Path.of(script + ".cmdline-sourced"))).as("no second bash: the runner read it")
+        assertThat(Files.readString(Path.of(script + ".cmdline-sourced"))).as("no second bash: the fork read it")
                 .contains("corral-runner");
         assertThat(Files.readString(Path.of(script + ".cmdline-started"))).startsWith("bash " + script);
     }
@@ -387,7 +450,6 @@ class LocalConnectionTest extends ConnectionContract {
                 throw new IllegalStateException(e);
             }
         });
-        // the runner started ahead of the command has its own, still empty, request file
         Path request = await().atMost(GENEROUS).until(() -> requestFiles(requests).stream()
                 .filter(file -> contains(file, "export SECRET=")).findFirst(), java.util.Optional::isPresent).get();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(request))).isEqualTo("rw-------");
@@ -406,14 +468,14 @@ class LocalConnectionTest extends ConnectionContract {
             assertThat(run(Command.builder("echo", "run " + i).build()).stdout()).isEqualTo("run " + i + "\n");
         }
 
-        // one for the command that ran last and one for the runner started ahead, give or take a replaced one
+        // one file serves every command, give or take one still being emptied
         await().atMost(GENEROUS).untilAsserted(() ->
                 assertThat(requestFiles(Path.of(machine.workDir() + ".runner"))).hasSizeLessThanOrEqualTo(3)
                         .allSatisfy(file -> assertThat(file).isEmptyFile()));
     }
 
     @Test
-    void requestFilesThatAKilledProcessLeftAreRemovedAndDoNotStopTheRunners() throws Exception {
+    void requestFilesThatAKilledProcessLeftAreRemovedAndDoNotStopTheSpawner() throws Exception {
         // a resumed run's machine has the directory of the run that was killed, with its last requests
         Path machines = tmp.resolve("resumed");
         Path requests = Files.createDirectories(machines.resolve("local-1/work.runner"));
@@ -436,31 +498,55 @@ class LocalConnectionTest extends ConnectionContract {
     }
 
     @Test
-    void aRunnerThatDiedWhileWaitingIsReplaced() throws Exception {
+    void aSpawnerThatDiedIsReplaced() throws Exception {
         run(Command.of("true"));
-        ProcessHandle ahead = await().atMost(GENEROUS).until(this::idleRunner, java.util.Optional::isPresent).get();
-        ahead.destroyForcibly();
-        await().atMost(GENEROUS).until(() -> !ahead.isAlive());
+        ProcessHandle spawner = await().atMost(GENEROUS).until(this::spawner, java.util.Optional::isPresent).get();
+        spawner.destroyForcibly();
+        await().atMost(GENEROUS).until(() -> !spawner.isAlive());
 
         ExecResult result = run(Command.of("echo", "still works"));
 
         assertThat(result.succeeded()).isTrue();
         assertThat(result.stdout()).isEqualTo("still works\n");
+        assertThat(spawner().map(ProcessHandle::pid).orElseThrow()).isNotEqualTo(spawner.pid());
     }
 
     @Test
-    void closingTheMachineKillsTheRunnerStartedAhead() throws Exception {
+    void aSpawnerThatDiesUnderACommandEndsItWithAnUnknownStatusAndKillsItsProcesses() throws Exception {
+        Path pids = tmp.resolve("pids");
         run(Command.of("true"));
-        ProcessHandle ahead = await().atMost(GENEROUS).until(this::idleRunner, java.util.Optional::isPresent).get();
+        ProcessHandle spawner = await().atMost(GENEROUS).until(this::spawner, java.util.Optional::isPresent).get();
+        CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(Command.of("bash", "-c", "echo $$ >> \"$1\"; sleep 1000", "bash", pids.toString()));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(GENEROUS).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 1);
+
+        spawner.destroyForcibly();
+
+        ExecResult result = running.get();
+        assertThat(result.exitCode()).isEqualTo(-1);
+        assertThat(result.stderr()).contains("died");
+        assertAllDead(pids);
+        assertThat(run(Command.of("echo", "next")).stdout()).isEqualTo("next\n");
+    }
+
+    @Test
+    void closingTheMachineKillsTheSpawner() throws Exception {
+        run(Command.of("true"));
+        ProcessHandle spawner = await().atMost(GENEROUS).until(this::spawner, java.util.Optional::isPresent).get();
 
         machine.close();
 
-        await().atMost(GENEROUS).until(() -> !ahead.isAlive());
+        await().atMost(GENEROUS).until(() -> !spawner.isAlive());
         assertThat(Path.of(machine.workDir() + ".runner")).doesNotExist();
     }
 
-    /** The runner waiting for this machine's next command. */
-    private java.util.Optional<ProcessHandle> idleRunner() {
+    /** The process that starts this machine's commands. */
+    private java.util.Optional<ProcessHandle> spawner() {
         return ProcessHandle.current().children()
                 .filter(p -> p.info().arguments().map(a -> List.of(a).contains("corral-runner")).orElse(false))
                 .filter(p -> p.info().arguments().map(a -> a[a.length - 1].startsWith(machine.workDir() + ".runner/"))
@@ -481,7 +567,7 @@ class LocalConnectionTest extends ConnectionContract {
             return List.of();
         }
         try (var files = Files.list(dir)) {
-            return files.toList();
+            return files.filter(file -> file.getFileName().toString().startsWith("request-")).toList();
         }
     }
 
@@ -500,7 +586,7 @@ class LocalConnectionTest extends ConnectionContract {
     void scriptsWrittenOnSomeMachinesWhileOthersStartProcessesAreNeverBusyWhenRun() throws Exception {
         // A process started while another thread holds a file open for writing inherits the open file until it
         // execs; executing that file then fails with ETXTBSY ("Text file busy", exit 126). Machines write each
-        // test's script just before running it, while the other machines start their next runners.
+        // test's script just before running it, while the other machines start their spawners or direct commands.
         int machines = 8;
         LocalProvisioner pool = new LocalProvisioner(new ProvisionContext(RunId.generate(), tmp.resolve("pool")),
                 machines);
