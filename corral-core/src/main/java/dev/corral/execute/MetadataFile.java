@@ -43,6 +43,17 @@ final class MetadataFile {
             data.putAll(test.metadata());
         }
         data.put("context", context);
+        return write(data);
+    }
+
+    /** {@code data} as snakeyaml writes it: by {@link PlainYaml} when it can, by snakeyaml otherwise. */
+    static String write(Map<String, Object> data) {
+        String yaml = PlainYaml.write(data);
+        return yaml != null ? yaml : dump(data);
+    }
+
+    /** {@code data} written by snakeyaml. */
+    static String dump(Map<String, Object> data) {
         return new Dump(SETTINGS).dumpToString(plain(data));
     }
 
