@@ -30,10 +30,11 @@ import org.slf4j.Logger;
 /**
  * Kills every process a command started, including the ones that left its process tree.
  *
- * <p>Each command runs as the leader of its own session ({@code setsid}), and carries a unique token in its
- * environment ({@value #TOKEN_VARIABLE}), inherited by everything it starts. A process belongs to the command
- * when it is a descendant of it, is in its session or process group, or carries its token: a daemon that called
- * {@code setsid} and was re-parented to init is still found by its token. Only a process that also cleared its
+ * <p>A command started directly runs as the leader of its own session ({@code setsid}); one a {@link Spawner} forks
+ * runs in the spawner's session, which holds nothing else. Each carries a unique token in its environment
+ * ({@value #TOKEN_VARIABLE}), inherited by every program it starts. A process belongs to the command when it is a
+ * descendant of it, is in its session (the spawner excepted) or process group, or carries its token: a daemon that
+ * called {@code setsid} and was re-parented to init is still found by its token. Only a process that also cleared its
  * environment escapes, which is documented as a limitation.
  *
  * <p>Killing repeats (SIGKILL, re-scan) until nothing is left, so processes forked during the kill are caught

@@ -24,6 +24,10 @@ import org.slf4j.Logger;
  * spawner writes a marker line with the exit status on both ({@link MarkedStream}). The marker is a random secret
  * the spawner reads from its standard input: no command can know it.
  *
+ * <p>The spawner waits for a command with a plain {@code wait}: a command that stops (SIGSTOP) ends there, as killed
+ * by that signal, and its processes are killed. {@code wait -f} (bash 5.1) would wait on, but bash 5.2 was seen
+ * spinning in it with no child left, never writing the marker.
+ *
  * <p>The spawner runs one command at a time. Everything in its session but itself belongs to the command that
  * runs, or ran last: the reaper kills it by session ({@link ProcessReaper#killSession}). A spawner whose JVM died
  * reads end-of-file and exits.
