@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Start-up is part of every command's cost: picocli builds a command's model by reflection, so only the
  * subcommand named on the command line is registered (all of them when none is named, for help and suggestions),
- * and plain {@code fmf} command lines skip picocli altogether ({@link FmfCommand#plain(String...)}).
+ * and plain {@code fmf} and {@code run} command lines skip picocli altogether ({@link FmfCommand#plain(String...)},
+ * {@link RunCommand#plain(String...)}).
  */
 @Command(name = "corral",
         mixinStandardHelpOptions = true,
@@ -54,6 +55,16 @@ public final class CorralCommand {
         if (plain != null) {
             try {
                 return plain.run(out);
+            } catch (Exception e) {
+                return Failures.report(e, err);
+            }
+        }
+        RunCommand run = RunCommand.plain(args);
+        if (run != null) {
+            try {
+                return run.run(out, err);
+            } catch (OutOfMemoryError | StackOverflowError e) {
+                return Failures.handleError(e, err);
             } catch (Exception e) {
                 return Failures.report(e, err);
             }

@@ -1,6 +1,7 @@
 package dev.corral.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code corral run}: discovers the tree's tests and runs them on a pool of machines. Exit codes are tmt's: 0 all
  * passed, 1 a test failed, 2 an error, 3 nothing ran, 4 all skipped; 130/143 when interrupted by SIGINT/SIGTERM.
+ *
+ * <p>Every run pays for its start-up: {@link #plain(String...)} reads the common command lines without picocli,
+ * whose model of this command (built by reflection, with a proxy class per annotation type) costs ~40 ms.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run the tree's tests on a pool of machines and write the results directory.")
@@ -126,10 +130,122 @@ final class RunCommand implements Callable<Integer> {
             description = "dynamic (next test to the first free machine, longest first) or static (split up front).")
     String schedule;
 
+    /** The streams and arguments of a command read by {@link #plain(String...)}; picocli's {@link #spec} otherwise. */
+    private PrintWriter plainOut;
+    private PrintWriter plainErr;
+    private List<String> plainArgs;
+
+    /**
+     * The command for {@code args} when they are a plain {@code run} command line, or null: {@code run}, at most one
+     * TREE, and only {@code --how}, {@code -w}/{@code --workers}, {@code --results} and the selection's
+     * {@code -c -F -t -p -e} (long names also {@code =}-joined), each single-valued option once. Whatever picocli
+     * might read differently (help, {@code --}, {@code @}files, clustered or unknown options, {@code -c=V}, values
+     * starting with {@code -}, a worker count other than plain digits) gives null, so that picocli parses it.
+     */
+    static RunCommand plain(String... args) {
+        if (args.length == 0 || !args[0].equals("run")) {
+            return null;
+        }
+        RunCommand command = new RunCommand();
+        command.how = "local";
+        command.perMachine = 1;
+        command.maxAttempts = 2;
+        command.schedule = "dynamic";
+        command.select = new SelectionOptions();
+        String treeArg = null;
+        Map<String, String> single = new LinkedHashMap<>(); // --how, --workers, --results: once each
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.startsWith("@")) {
+                return null;
+            }
+            if (!arg.startsWith("-")) {
+                if (treeArg != null) {
+                    return null;
+                }
+                treeArg = arg;
+                continue;
+            }
+            int equals = arg.indexOf('=');
+            String name = equals < 0 ? arg : arg.substring(0, equals);
+            if (equals >= 0 && !name.startsWith("--")) {
+                return null;
+            }
+            String value;
+            if (equals >= 0) {
+                value = arg.substring(equals + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                return null;
+            }
+            if (value.startsWith("-") || value.startsWith("@")) {
+                return null;
+            }
+            switch (name) {
+                case "--how", "--results", "-w", "--workers" -> {
+                    if (single.put(name.equals("-w") ? "--workers" : name, value) != null) {
+                        return null;
+                    }
+                }
+                case "-c", "--context" -> command.select.context.add(value);
+                case "-F", "--filter" -> command.select.filters.add(value);
+                case "-t", "--test" -> command.select.tests.add(value);
+                case "-p", "--plan" -> command.select.plans.add(value);
+                case "-e", "--environment" -> command.select.environment.add(value);
+                default -> {
+                    return null;
+                }
+            }
+        }
+        String workers = single.get("--workers");
+        if (workers != null && !isCount(workers)) {
+            return null;
+        }
+        try {
+            command.tree = treeArg == null ? null : Path.of(treeArg);
+            command.results = single.containsKey("--results") ? Path.of(single.get("--results")) : null;
+        } catch (InvalidPathException e) {
+            return null;
+        }
+        command.how = single.getOrDefault("--how", command.how);
+        command.workers = workers == null ? null : Integer.valueOf(workers);
+        command.plainArgs = List.of(args);
+        return command;
+    }
+
+    /** Whether {@code value} is {@code 0} or up to nine digits without a leading zero (as every reader reads them). */
+    private static boolean isCount(String value) {
+        if (value.isEmpty() || value.length() > 9 || value.length() > 1 && value.charAt(0) == '0') {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs a command read by {@link #plain(String...)}, writing to the given streams. */
+    Integer run(PrintWriter out, PrintWriter err) throws InterruptedException {
+        plainOut = out;
+        plainErr = err;
+        return call();
+    }
+
+    private PrintWriter out() {
+        return spec != null ? spec.commandLine().getOut() : plainOut;
+    }
+
+    private PrintWriter err() {
+        return spec != null ? spec.commandLine().getErr() : plainErr;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         if (maxAttempts < 1) {
             throw new CorralException("invalid --max-attempts " + maxAttempts + ": must be at least 1");
         }
@@ -196,8 +312,8 @@ final class RunCommand implements Callable<Integer> {
     private Integer resumeAsStarted(RunCommandLine recorded) throws InterruptedException {
         RunCommand again = new RunCommand();
         picocli.CommandLine parser = new picocli.CommandLine(again);
-        parser.setOut(spec.commandLine().getOut());
-        parser.setErr(spec.commandLine().getErr());
+        parser.setOut(out());
+        parser.setErr(err());
         try {
             parser.parseArgs(recorded.args().toArray(String[]::new));
         } catch (picocli.CommandLine.ParameterException e) {
@@ -217,7 +333,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** This command's arguments as given, without secret values (a {@code --secret NAME=VALUE} keeps the name). */
     private List<String> recordable(Secrets secretValues) {
-        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        List<String> all = spec != null ? spec.commandLine().getParseResult().originalArgs() : plainArgs;
         int start = all.indexOf("run") + 1;
         List<String> args = new ArrayList<>();
         boolean secretNext = false;
