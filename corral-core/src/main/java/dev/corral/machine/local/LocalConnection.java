@@ -130,8 +130,8 @@ final class LocalConnection implements Connection {
     }
 
     /**
-     * Runs the command as a fork of the machine's spawner. {@code null} when the spawner is taken by another command
-     * or cannot start: the command is then started the direct way.
+     * Runs the command as a fork of the machine's spawner. {@code null} when the spawner is taken by another command,
+     * cannot start or died before it read the command: the command is then started the direct way.
      */
     private ExecResult execOnSpawner(Command command, Deadline deadline, String token, String request)
             throws InterruptedException {
@@ -186,12 +186,15 @@ final class LocalConnection implements Connection {
             }
             // the command ended or timed out: nothing it started may survive it
             int killed = run.kill();
-            status = awaitStderrEnd(spawner, status);
+            awaitStderrEnd(spawner, status);
             if (killed > 0 && status != MarkedStream.CLOSED) {
                 // what the killed processes wrote before they died belongs to this command, not to the next one
-                spawner.sync(out, err);
-                if (awaitStderrEnd(spawner, awaitEnd(spawner)) == MarkedStream.CLOSED) {
-                    status = MarkedStream.CLOSED;
+                // (the command's status is known: a spawner out of step after it is only replaced)
+                try {
+                    spawner.sync(out, err);
+                    awaitStderrEnd(spawner, awaitEnd(spawner));
+                } catch (IOException e) {
+                    spawner.discard();
                 }
             }
             if (run.killedByClose) {
@@ -212,10 +215,11 @@ final class LocalConnection implements Connection {
                     stdoutCapture == null ? "" : stdoutCapture.text(),
                     stderrCapture == null ? "" : stderrCapture.text(), took);
         } catch (IOException e) {
-            // the spawner died before it read the request: the command did not start
+            // the spawner died before it read the request: the command did not start, and starts the direct way
+            log.debug("the spawner of {} is gone ({}); starting {} directly", machine.id(), e.getMessage(), command);
             spawner.discard();
             run.kill();
-            return startFailure(command, e, startNanos);
+            return null;
         } finally {
             running.remove(run);
             spawner.release();
