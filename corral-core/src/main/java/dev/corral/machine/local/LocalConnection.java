@@ -39,9 +39,11 @@ import org.slf4j.Logger;
 /**
  * Runs commands as local processes of the JVM's user, with the JVM's environment plus the command's variables.
  *
- * <p>Every command runs in its own session ({@code setsid}) and carries a unique {@value ProcessReaper#TOKEN_VARIABLE}
- * in its environment. Nothing a command starts outlives it: when it ends, times out, is interrupted or the machine
- * is closed, its process, its session and every process carrying its token are killed ({@link ProcessReaper}).
+ * <p>A command is a fork of the machine's {@link Spawner}, in a process group of its own in the spawner's session;
+ * one the spawner cannot run (standard input, or a second command at once) runs in a session of its own ({@code
+ * setsid}). Each carries a unique {@value ProcessReaper#TOKEN_VARIABLE} in its environment. Nothing a command starts
+ * outlives it: when it ends, times out, is interrupted or the machine is closed, its process, its session (the
+ * spawner excepted) and every process carrying its token are killed ({@link ProcessReaper}).
  * Relative paths and a missing working directory resolve against the machine's work directory.
  */
 final class LocalConnection implements Connection {

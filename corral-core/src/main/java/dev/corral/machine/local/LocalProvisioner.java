@@ -27,7 +27,8 @@ import org.apiguardian.api.API;
  * Machines are named {@code local-1}, {@code local-2}, ... in the order they are provisioned.
  *
  * <p>Commands inherit the JVM's environment (as {@code tmt} does on {@code localhost}) plus their own variables;
- * each runs in its own session, and nothing it starts outlives it (see {@code CORRAL_TEST_TOKEN}). Local machines
+ * each runs in its own process group, forked by the machine's one bash (its own session), and nothing it starts
+ * outlives it (see {@code CORRAL_TEST_TOKEN}). Local machines
  * cannot reboot; they have {@link Capability#ROOT} when the JVM runs as root.
  *
  * <p>Thread-safe. {@link #provision} blocks while all slots are in use, until one is released or the deadline
