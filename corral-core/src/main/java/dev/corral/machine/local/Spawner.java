@@ -37,7 +37,8 @@ final class Spawner {
     static final String SPAWN = ". \"$1\"\n";
     /**
      * The spawner's program: errors (and job notices) to /dev/null, the commands' stderr kept on 4; the marker;
-     * then a request's path per line, or an empty line for a marker alone.
+     * then a request's file name per line (in the spawn script's directory: bash reads a pipe byte by byte, so the
+     * line is short), or an empty line for a marker alone.
      */
     private static final String PROGRAM = """
             exec 4>&2 2>/dev/null
@@ -47,9 +48,9 @@ final class Spawner {
               status=0
               if [ -n "$request" ]; then
                 if [ -x "$1" ]; then
-                  "$1" "$request" 2>&4 4>&- </dev/null &
+                  "$1" "${1%/*}/$request" 2>&4 4>&- </dev/null &
                 else
-                  bash "$1" "$request" 2>&4 4>&- </dev/null &
+                  bash "$1" "${1%/*}/$request" 2>&4 4>&- </dev/null &
                 fi
                 wait "$!"
                 status=$?
@@ -142,13 +143,13 @@ final class Spawner {
     /**
      * Starts a command: its output goes to the sinks until the end markers.
      *
-     * @param request the command's request file
+     * @param request the command's request file, in the spawn script's directory
      * @throws IOException when the spawner is gone
      */
     void run(Path request, OutputStream out, OutputStream err) throws IOException {
         stdout.sendTo(out);
         stderr.sendTo(err);
-        send(request.toString());
+        send(request.getFileName().toString());
     }
 
     /** Asks for the markers alone: what the last command's processes wrote before they were killed goes first. */
