@@ -74,7 +74,8 @@ class PlainRunTest {
 
     @Test
     void aPlainRunWritesWhatAParsedRunWrites() {
-        TreeFixture t = new TreeFixture(tmp.resolve("tree")).write("main.fmf", "/a:\n  test: 'true'\n/b:\n  test: 'false'\n");
+        TreeFixture t = new TreeFixture(tmp.resolve("tree"))
+                .write("main.fmf", "/a:\n  test: 'true'\n/b:\n  test: 'false'\n");
         String root = t.root().toString();
         String[] plainArgs = {"run", root, "--how", "local", "-w", "1", "-c", "distro=fedora",
                 "--results", tmp.resolve("plain").toString()};

@@ -58,8 +58,8 @@ final class ResultJson {
         json.writeStringProperty("result", r.outcome().tmtName());
         writeOutcome(json, "original-result", r.originalOutcome());
         writeStrings(json, "note", r.notes());
-        json.writeStringProperty("start-time", r.start().toString());
-        json.writeStringProperty("end-time", r.end().toString());
+        json.writeStringProperty("start-time", InstantText.of(r.start()));
+        json.writeStringProperty("end-time", InstantText.of(r.end()));
         json.writeStringProperty("machine", r.machine());
         json.writeStringProperty("data-path", r.dataPath());
         writeStrings(json, "log", r.logs());
@@ -71,8 +71,8 @@ final class ResultJson {
             writeOutcome(json, "original-result", sub.originalOutcome());
             writeStrings(json, "note", sub.notes());
             writeStrings(json, "log", sub.logs());
-            json.writeStringProperty("start-time", sub.start() == null ? null : sub.start().toString());
-            json.writeStringProperty("end-time", sub.end() == null ? null : sub.end().toString());
+            json.writeStringProperty("start-time", sub.start() == null ? null : InstantText.of(sub.start()));
+            json.writeStringProperty("end-time", sub.end() == null ? null : InstantText.of(sub.end()));
             json.writeEndObject();
         }
         json.writeEndArray();
@@ -169,8 +169,8 @@ final class ResultJson {
         json.writeStartObject();
         json.writeStringProperty("id", info.id().value());
         json.writeStringProperty("status", info.status().jsonName());
-        json.writeStringProperty("start-time", info.start().toString());
-        json.writeStringProperty("end-time", info.end() == null ? null : info.end().toString());
+        json.writeStringProperty("start-time", InstantText.of(info.start()));
+        json.writeStringProperty("end-time", info.end() == null ? null : InstantText.of(info.end()));
         json.writeStringProperty("corral-version", info.corralVersion());
         json.writeObjectPropertyStart("targets");
         for (Map.Entry<String, String> e : info.targets().entrySet()) {
