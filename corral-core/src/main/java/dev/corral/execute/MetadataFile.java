@@ -18,11 +18,6 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
  * exports it. Tests built without fmf data get their normalized keys instead.
  */
 final class MetadataFile {
-    private static final DumpSettings SETTINGS = DumpSettings.builder()
-            .setDefaultFlowStyle(FlowStyle.BLOCK)
-            .setWidth(4096)
-            .build();
-
     private MetadataFile() {
     }
 
@@ -54,7 +49,15 @@ final class MetadataFile {
 
     /** {@code data} written by snakeyaml. */
     static String dump(Map<String, Object> data) {
-        return new Dump(SETTINGS).dumpToString(plain(data));
+        return new Dump(Snakeyaml.SETTINGS).dumpToString(plain(data));
+    }
+
+    /** snakeyaml's settings, made on first use: most runs' documents never reach snakeyaml ({@link PlainYaml}). */
+    private static final class Snakeyaml {
+        static final DumpSettings SETTINGS = DumpSettings.builder()
+                .setDefaultFlowStyle(FlowStyle.BLOCK)
+                .setWidth(4096)
+                .build();
     }
 
     private static void putIfPresent(Map<String, Object> data, String key, Object value) {
