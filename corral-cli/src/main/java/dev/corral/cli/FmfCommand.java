@@ -6,6 +6,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.corral.fmf.Context;
@@ -76,56 +78,26 @@ final class FmfCommand implements Callable<Integer> {
     }
 
     /**
-     * The command for {@code args} when they are a plain {@code fmf} command line, or null: {@code fmf}, at most one
-     * TREE, and only {@code --json}, {@code -c}/{@code --context} and {@code -F}/{@code --filter} with a separate or
-     * {@code =}-joined value. Whatever picocli might read differently (help, {@code --}, {@code @}files, clustered
-     * or unknown options, {@code -c=V}, values starting with {@code -}) gives null, so that picocli parses it.
+     * The command for {@code args} when they are a plain {@code fmf} command line ({@link PlainCommandLine}), or
+     * null: {@code fmf}, at most one TREE, and only {@code --json}, {@code -c}/{@code --context} and
+     * {@code -F}/{@code --filter}.
      */
     static FmfCommand plain(String... args) {
-        if (args.length == 0 || !args[0].equals("fmf")) {
+        PlainCommandLine line = PlainCommandLine.read(args, "fmf", Set.of("--json"),
+                Set.of("-c", "--context", "-F", "--filter"));
+        if (line == null || line.operands().size() > 1) {
             return null;
         }
         FmfCommand command = new FmfCommand();
-        String treeArg = null;
-        for (int i = 1; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.startsWith("@")) {
-                return null;
-            }
-            if (!arg.startsWith("-")) {
-                if (treeArg != null) {
-                    return null;
-                }
-                treeArg = arg;
-                continue;
-            }
-            if (arg.equals("--json")) {
-                command.json = true;
-                continue;
-            }
-            int equals = arg.indexOf('=');
-            String name = equals < 0 ? arg : arg.substring(0, equals);
-            List<String> target = switch (name) {
+        command.json = line.flags().contains("--json");
+        for (Map.Entry<String, String> option : line.options()) {
+            List<String> target = switch (option.getKey()) {
                 case "-c", "--context" -> command.context;
-                case "-F", "--filter" -> command.filters;
-                default -> null;
+                default -> command.filters;
             };
-            if (target == null || (equals >= 0 && !name.startsWith("--"))) {
-                return null;
-            }
-            String value;
-            if (equals >= 0) {
-                value = arg.substring(equals + 1);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                return null;
-            }
-            if (value.startsWith("-") || value.startsWith("@")) {
-                return null;
-            }
-            target.add(value);
+            target.add(option.getValue());
         }
+        String treeArg = line.operands().isEmpty() ? null : line.operands().getFirst();
         try {
             command.tree = Path.of(treeArg == null ? "." : treeArg);
         } catch (InvalidPathException e) {

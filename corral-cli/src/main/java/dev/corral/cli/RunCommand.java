@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.corral.CorralException;
@@ -37,6 +38,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run the tree's tests on a pool of machines and write the results directory.")
 final class RunCommand implements Callable<Integer> {
+
+    /** The options {@link #plain(String...)} reads. */
+    private static final Set<String> PLAIN_OPTIONS = Set.of("--how", "--results", "-w", "--workers", "-c", "--context",
+            "-F", "--filter", "-t", "--test", "-p", "--plan", "-e", "--environment");
 
     /** How long a signal waits for running tests to be killed, machines released and reports written. */
     private static final Duration WIND_DOWN = Duration.ofSeconds(60);
@@ -136,14 +141,13 @@ final class RunCommand implements Callable<Integer> {
     private List<String> plainArgs;
 
     /**
-     * The command for {@code args} when they are a plain {@code run} command line, or null: {@code run}, at most one
-     * TREE, and only {@code --how}, {@code -w}/{@code --workers}, {@code --results} and the selection's
-     * {@code -c -F -t -p -e} (long names also {@code =}-joined), each single-valued option once. Whatever picocli
-     * might read differently (help, {@code --}, {@code @}files, clustered or unknown options, {@code -c=V}, values
-     * starting with {@code -}, a worker count other than plain digits) gives null, so that picocli parses it.
+     * The command for {@code args} when they are a plain {@code run} command line ({@link PlainCommandLine}), or
+     * null: {@code run}, at most one TREE, and only {@code --how}, {@code -w}/{@code --workers}, {@code --results}
+     * (each once; a worker count of plain digits) and the selection's {@code -c -F -t -p -e}.
      */
     static RunCommand plain(String... args) {
-        if (args.length == 0 || !args[0].equals("run")) {
+        PlainCommandLine line = PlainCommandLine.read(args, "run", Set.of(), PLAIN_OPTIONS);
+        if (line == null || line.operands().size() > 1) {
             return null;
         }
         RunCommand command = new RunCommand();
@@ -152,39 +156,14 @@ final class RunCommand implements Callable<Integer> {
         command.maxAttempts = 2;
         command.schedule = "dynamic";
         command.select = new SelectionOptions();
-        String treeArg = null;
+        String treeArg = line.operands().isEmpty() ? null : line.operands().getFirst();
         Map<String, String> single = new LinkedHashMap<>(); // --how, --workers, --results: once each
-        for (int i = 1; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.startsWith("@")) {
-                return null;
-            }
-            if (!arg.startsWith("-")) {
-                if (treeArg != null) {
-                    return null;
-                }
-                treeArg = arg;
-                continue;
-            }
-            int equals = arg.indexOf('=');
-            String name = equals < 0 ? arg : arg.substring(0, equals);
-            if (equals >= 0 && !name.startsWith("--")) {
-                return null;
-            }
-            String value;
-            if (equals >= 0) {
-                value = arg.substring(equals + 1);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                return null;
-            }
-            if (value.startsWith("-") || value.startsWith("@")) {
-                return null;
-            }
-            switch (name) {
+        for (Map.Entry<String, String> option : line.options()) {
+            String value = option.getValue();
+            switch (option.getKey()) {
                 case "--how", "--results", "-w", "--workers" -> {
-                    if (single.put(name.equals("-w") ? "--workers" : name, value) != null) {
+                    String name = option.getKey().equals("-w") ? "--workers" : option.getKey();
+                    if (single.put(name, value) != null) {
                         return null;
                     }
                 }
@@ -192,10 +171,7 @@ final class RunCommand implements Callable<Integer> {
                 case "-F", "--filter" -> command.select.filters.add(value);
                 case "-t", "--test" -> command.select.tests.add(value);
                 case "-p", "--plan" -> command.select.plans.add(value);
-                case "-e", "--environment" -> command.select.environment.add(value);
-                default -> {
-                    return null;
-                }
+                default -> command.select.environment.add(value);
             }
         }
         String workers = single.get("--workers");

@@ -207,15 +207,7 @@ final class LocalConnection implements Connection {
                 run.kill();
                 return lostSpawner(command, err, startNanos, stdoutCapture, stderrCapture);
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-            if (timedOut) {
-                log.debug("{} timed out after {}; killed {} processes", command, took, killed);
-            } else if (killed > 0) {
-                log.debug("{} left {} processes behind; killed them", command, killed);
-            }
-            return new ExecResult(status, Signals.fromExitStatus(status), timedOut,
-                    stdoutCapture == null ? "" : stdoutCapture.text(),
-                    stderrCapture == null ? "" : stderrCapture.text(), took);
+            return ended(command, status, timedOut, killed, startNanos, stdoutCapture, stderrCapture);
         } catch (IOException e) {
             // the spawner died before it read the request: the command did not start, and starts the direct way
             log.debug("the spawner of {} is gone ({}); starting {} directly", machine.id(), e.getMessage(), command);
@@ -411,7 +403,12 @@ final class LocalConnection implements Connection {
         if (run.killedByClose) {
             throw new ConnectionException("local machine " + machine.id() + " was closed while running " + command);
         }
-        int status = process.exitValue();
+        return ended(command, process.exitValue(), timedOut, killed, startNanos, stdoutCapture, stderrCapture);
+    }
+
+    /** The result of a command that ended (or timed out) and whose processes were killed. */
+    private ExecResult ended(Command command, int status, boolean timedOut, int killed, long startNanos,
+                             BoundedCapture stdoutCapture, BoundedCapture stderrCapture) {
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         if (timedOut) {
             log.debug("{} timed out after {}; killed {} processes", command, took, killed);

@@ -244,14 +244,7 @@ class LocalConnectionTest extends ConnectionContract {
     @Test
     void closingTheMachineKillsRunningCommandsAndFailsThemAsLost() throws Exception {
         Path pids = tmp.resolve("pids");
-        CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> {
-            try {
-                return run(Command.of("bash", "-c", "echo $$ >> \"$1\"; sleep 1000", "bash", pids.toString()));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        await().atMost(GENEROUS).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 1);
+        CompletableFuture<ExecResult> running = sleeperWritingItsPid(pids);
 
         machine.close();
 
@@ -516,14 +509,7 @@ class LocalConnectionTest extends ConnectionContract {
         Path pids = tmp.resolve("pids");
         run(Command.of("true"));
         ProcessHandle spawner = await().atMost(GENEROUS).until(this::spawner, java.util.Optional::isPresent).get();
-        CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> {
-            try {
-                return run(Command.of("bash", "-c", "echo $$ >> \"$1\"; sleep 1000", "bash", pids.toString()));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        await().atMost(GENEROUS).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 1);
+        CompletableFuture<ExecResult> running = sleeperWritingItsPid(pids);
 
         spawner.destroyForcibly();
 
@@ -543,6 +529,19 @@ class LocalConnectionTest extends ConnectionContract {
 
         await().atMost(GENEROUS).until(() -> !spawner.isAlive());
         assertThat(Path.of(machine.workDir() + ".runner")).doesNotExist();
+    }
+
+    /** Runs a command that writes its pid to {@code pids} and sleeps; returns once the pid is written. */
+    private CompletableFuture<ExecResult> sleeperWritingItsPid(Path pids) {
+        CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(Command.of("bash", "-c", "echo $$ >> \"$1\"; sleep 1000", "bash", pids.toString()));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(GENEROUS).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 1);
+        return running;
     }
 
     /** The process that starts this machine's commands. */
