@@ -42,7 +42,8 @@ import org.snakeyaml.engine.v2.common.NonPrintableStyle;
  * </ul>
  * {@code fmf-id} is not written: the schema does not allow it. Strings that a YAML 1.1 reader would take for
  * booleans, numbers or timestamps ({@code no}, {@code on}, {@code 10:00:00}, the timestamps themselves) are
- * quoted, so PyYAML-based tools read the file as tmt does. Stateless and thread-safe.
+ * quoted, so PyYAML-based tools read the file as tmt does. The text is what snakeyaml-engine writes: written by
+ * {@link PortableYaml} when it can, by snakeyaml-engine otherwise. Stateless and thread-safe.
  */
 @API(status = API.Status.EXPERIMENTAL)
 public final class TmtResultsYaml {
@@ -65,7 +66,33 @@ public final class TmtResultsYaml {
 
     /** The YAML document. */
     public static String render(RunResults results) {
+        List<Object> data = document(results);
+        return data.isEmpty() ? "[]\n" : yaml(data);
+    }
+
+    /**
+     * The non-empty {@code data} as snakeyaml writes it: by {@link PortableYaml} when it can, without snakeyaml's
+     * per-scalar analysis and regular expressions, by snakeyaml otherwise.
+     */
+    static String yaml(List<Object> data) {
+        String yaml = PortableYaml.write(data);
+        return yaml != null ? yaml : dump(data);
+    }
+
+    /** The list of results' entries that {@link #render} writes. */
+    static List<Object> document(RunResults results) {
         Objects.requireNonNull(results, "results must not be null");
+        List<Object> data = new ArrayList<>();
+        boolean multiTarget = results.targets().size() > 1
+                || results.targets().stream().anyMatch(t -> !t.equals(ResultsDir.DEFAULT_TARGET));
+        for (TestResult r : results.finals()) {
+            data.add(entry(r, results.earlierAttempts(r), multiTarget));
+        }
+        return data;
+    }
+
+    /** {@code data} written by snakeyaml. */
+    static String dump(List<Object> data) {
         DumpSettings settings = DumpSettings.builder()
                 .setDefaultFlowStyle(FlowStyle.BLOCK)
                 .setSplitLines(false)
@@ -74,15 +101,6 @@ public final class TmtResultsYaml {
                 .setDereferenceAliases(true)
                 .setSchema(new PortableSchema())
                 .build();
-        List<Object> data = new ArrayList<>();
-        boolean multiTarget = results.targets().size() > 1
-                || results.targets().stream().anyMatch(t -> !t.equals(ResultsDir.DEFAULT_TARGET));
-        for (TestResult r : results.finals()) {
-            data.add(entry(r, results.earlierAttempts(r), multiTarget));
-        }
-        if (data.isEmpty()) {
-            return "[]\n";
-        }
         return new Dump(settings).dumpToString(data);
     }
 
