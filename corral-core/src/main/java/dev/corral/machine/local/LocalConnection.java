@@ -59,7 +59,7 @@ final class LocalConnection implements Connection {
     /** The JVM's environment, which every command inherits. */
     private final Map<String, String> jvmEnvironment = System.getenv();
     /** The bash of the spawner (found once: the JVM's PATH does not change), or {@code null} when PATH has none. */
-    private final String bash = RunnerRequest.executable("bash", jvmEnvironment.get("PATH"));
+    private final String bash = SpawnRequest.executable("bash", jvmEnvironment.get("PATH"));
     /** The files the spawner's commands read their requests from: beside the work directory, private to it. */
     private final RequestFiles requests;
     /** The machine's spawner, or {@code null} before the first command; guarded by {@code this}. */
@@ -71,7 +71,7 @@ final class LocalConnection implements Connection {
         this.setsid = setsid;
         this.log = log;
         this.requests = new RequestFiles(
-                machine.workPath().resolveSibling(machine.workPath().getFileName() + ".runner"));
+                machine.workPath().resolveSibling(machine.workPath().getFileName() + ".spawn"));
     }
 
     @Override
@@ -85,10 +85,10 @@ final class LocalConnection implements Connection {
         String program = command.argv().getFirst();
         // bash, the program of every test, is looked up once: PATH is the JVM's, which does not change
         String executable = program.equals("bash") && bash != null ? bash
-                : RunnerRequest.executable(program, jvmEnvironment.get("PATH"));
+                : SpawnRequest.executable(program, jvmEnvironment.get("PATH"));
         String token = newToken();
         if (command.stdin() == null) {
-            String request = RunnerRequest.render(command, directory, jvmEnvironment, executable, bash, token);
+            String request = SpawnRequest.render(command, directory, jvmEnvironment, executable, bash, token);
             ExecResult result = request == null ? null : execOnSpawner(command, deadline, token, request);
             if (result != null) {
                 return result;

@@ -16,7 +16,7 @@ import dev.corral.files.FileTrees;
 import dev.corral.machine.FileContent;
 
 /**
- * The request files of one machine's commands ({@link RunnerRequest}) and its {@link Spawner}'s spawn script, in a
+ * The request files of one machine's commands ({@link SpawnRequest}) and its {@link Spawner}'s spawn script, in a
  * private directory: each command holds a request file until it ends, when the file is emptied and used again by a
  * later command. Emptied, not removed: a file
  * system hands out inodes slowly after many removals (ext4 without a journal skips every inode removed in the
@@ -84,7 +84,7 @@ final class RequestFiles {
             write(file, new byte[0]);
             free.addFirst(file);
         } catch (IOException e) {
-            // gone with the directory (the machine closed), or unusable: a later runner gets a new file
+            // gone with the directory (the machine closed), or unusable: a later command gets a new file
             try {
                 Files.deleteIfExists(file);
             } catch (IOException ignored) {

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
  *
  * <p>A command's process is a fork that runs the spawn script ({@link #SPAWN}, without a {@code #!} line, so bash
  * starts it over as a new shell: own {@code $$}, {@code $0}, options and variables) with the command's request
- * ({@link RunnerRequest}) as its argument. It is the leader of its own process group ({@code set -m}), so a test's
+ * ({@link SpawnRequest}) as its argument. It is the leader of its own process group ({@code set -m}), so a test's
  * {@code kill 0} reaches its own processes only. Its stdout and stderr are the spawner's; after the command the
  * spawner writes a marker line with the exit status on both ({@link MarkedStream}). The marker is a random secret
  * the spawner reads from its standard input: no command can know it.
@@ -61,7 +62,7 @@ final class Spawner {
             """;
 
     /** How often a wait for a command's end looks whether the spawner still lives. */
-    private static final long LIFE_CHECK = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long LIFE_CHECK = TimeUnit.MILLISECONDS.toNanos(200);
 
     final Process process;
     /** The spawner's pid: the session of every command it runs. */
@@ -92,10 +93,10 @@ final class Spawner {
      * @param workDir the spawner's working directory (each request changes its command's)
      */
     static Spawner start(String setsid, String bash, Path spawn, Path workDir, Logger log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(List.of(setsid, "--wait", bash, "-c", PROGRAM, "corral-runner",
+        ProcessBuilder builder = new ProcessBuilder(List.of(setsid, "--wait", bash, "-c", PROGRAM, "corral-spawner",
                 spawn.toString())).directory(workDir.toFile());
         Map<String, String> environment = builder.environment();
-        environment.keySet().removeAll(RunnerRequest.DEFERRED);
+        environment.keySet().removeAll(SpawnRequest.DEFERRED);
         ProcessReaper.Started started = ProcessReaper.start(builder);
         byte[] marker = newMarker();
         Spawner spawner = new Spawner(started.process(), started.birth().startTicks(), marker, log);

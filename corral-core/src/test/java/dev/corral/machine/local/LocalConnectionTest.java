@@ -421,7 +421,7 @@ class LocalConnectionTest extends ConnectionContract {
         assertThat(sourced.stdout()).isEqualTo(script + "|2|sourced c|" + level + "|" + script + "|unset\n");
         assertThat(started.stdout()).isEqualTo(script + "|2|started c|" + level + "|" + script + "|unset\n");
         assertThat(Files.readString(Path.of(script + ".cmdline-sourced"))).as("no second bash: the fork read it")
-                .contains("corral-runner");
+                .contains("corral-spawner");
         assertThat(Files.readString(Path.of(script + ".cmdline-started"))).startsWith("bash " + script);
     }
 
@@ -435,7 +435,7 @@ class LocalConnectionTest extends ConnectionContract {
 
     @Test
     void requestsArePrivateWhileTheCommandRunsAndEmptiedAfterwards() throws Exception {
-        Path requests = Path.of(machine.workDir() + ".runner");
+        Path requests = Path.of(machine.workDir() + ".spawn");
         CompletableFuture<ExecResult> sleeping = CompletableFuture.supplyAsync(() -> {
             try {
                 return run(Command.builder("sleep", "2").env("SECRET", "s3cret").build());
@@ -463,7 +463,7 @@ class LocalConnectionTest extends ConnectionContract {
 
         // one file serves every command, give or take one still being emptied
         await().atMost(GENEROUS).untilAsserted(() ->
-                assertThat(requestFiles(Path.of(machine.workDir() + ".runner"))).hasSizeLessThanOrEqualTo(3)
+                assertThat(requestFiles(Path.of(machine.workDir() + ".spawn"))).hasSizeLessThanOrEqualTo(3)
                         .allSatisfy(file -> assertThat(file).isEmptyFile()));
     }
 
@@ -471,7 +471,7 @@ class LocalConnectionTest extends ConnectionContract {
     void requestFilesThatAKilledProcessLeftAreRemovedAndDoNotStopTheSpawner() throws Exception {
         // a resumed run's machine has the directory of the run that was killed, with its last requests
         Path machines = tmp.resolve("resumed");
-        Path requests = Files.createDirectories(machines.resolve("local-1/work.runner"));
+        Path requests = Files.createDirectories(machines.resolve("local-1/work.spawn"));
         for (String name : List.of("request-1.sh", "request-2.sh")) {
             Files.writeString(requests.resolve(name), "export SECRET='left behind'\n");
         }
@@ -528,7 +528,7 @@ class LocalConnectionTest extends ConnectionContract {
         machine.close();
 
         await().atMost(GENEROUS).until(() -> !spawner.isAlive());
-        assertThat(Path.of(machine.workDir() + ".runner")).doesNotExist();
+        assertThat(Path.of(machine.workDir() + ".spawn")).doesNotExist();
     }
 
     /** Runs a command that writes its pid to {@code pids} and sleeps; returns once the pid is written. */
@@ -547,8 +547,8 @@ class LocalConnectionTest extends ConnectionContract {
     /** The process that starts this machine's commands. */
     private java.util.Optional<ProcessHandle> spawner() {
         return ProcessHandle.current().children()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("corral-runner")).orElse(false))
-                .filter(p -> p.info().arguments().map(a -> a[a.length - 1].startsWith(machine.workDir() + ".runner/"))
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("corral-spawner")).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> a[a.length - 1].startsWith(machine.workDir() + ".spawn/"))
                         .orElse(false))
                 .findFirst();
     }

@@ -12,11 +12,11 @@ import dev.corral.machine.Command;
  * The bash script a {@link Spawner}'s fork sources to become a command: the same process a {@link ProcessBuilder}
  * would start (argv, variables over the JVM's environment, working directory, standard streams), with every value
  * single-quoted, never interpreted. Commands a sourced script cannot reproduce exactly (a variable name bash
- * cannot export or manages itself, a NUL in an argument, a program not found) are not given to runners:
+ * cannot export or manages itself, a NUL in an argument, a program not found) are not given to the spawner:
  * {@link #render} returns {@code null} and the command is started the direct way, which reports such problems
  * as it always did.
  */
-final class RunnerRequest {
+final class SpawnRequest {
     /** Variables bash keeps to itself (read-only, or dynamic): a script cannot hand them to a command. */
     private static final Set<String> BASH_OWN = Set.of("BASHOPTS", "SHELLOPTS", "BASH_VERSINFO", "EUID", "UID", "PPID",
             "BASHPID", "BASH_ARGV0", "BASH_SUBSHELL", "BASH_COMMAND", "BASH_ARGC", "BASH_ARGV", "BASH_LINENO",
@@ -26,7 +26,7 @@ final class RunnerRequest {
     /** Variables bash acts on when it starts or reads: kept from the spawner, given to the command by the request. */
     static final Set<String> DEFERRED = Set.of("BASH_ENV", "ENV", "TMOUT");
 
-    private RunnerRequest() {
+    private SpawnRequest() {
     }
 
     /**
