@@ -36,10 +36,13 @@ if [ -x "$test_script" ]; then
 else
     test_command=(bash "$test_script")
 fi
+# The test's shell names itself ($BASH) after the shell it starts from. Corral's local machines read this file in an
+# existing bash (no second bash), whose name is then this file's path (BASH_ARGV0): the test starts from a shell
+# named after the bash that runs it, or `"$BASH" -c ...` in a test would run this wrapper.
 if [ "$tty" = "tty" ]; then
-    "${test_command[@]}" 9>&- 2>&1
+    ( [ -z "$BASH" ] || BASH_ARGV0=$BASH; exec "${test_command[@]}" ) 9>&- 2>&1
 else
-    "${test_command[@]}" 9>&- </dev/null 2>&1
+    ( [ -z "$BASH" ] || BASH_ARGV0=$BASH; exec "${test_command[@]}" ) 9>&- </dev/null 2>&1
 fi
 exit_code=$?
 

@@ -196,6 +196,18 @@ public abstract class AbstractProtocolContract {
     }
 
     @Test
+    void bashOfATestIsTheBashThatRunsIt() throws Exception {
+        // scripts re-run themselves or a snippet with "$BASH", the bash they run in
+        TestResult r = runOne(test("/bash", """
+                "$BASH" -c 'echo "$0 ran: ${BASH_VERSION%%.*}"' again
+                [ "$BASH" -ef "$(command -v bash)" ] && echo same
+                """).build());
+
+        assertThat(r.outcome()).as(output(r)).isEqualTo(Outcome.PASS);
+        assertThat(output(r)).matches("again ran: [0-9]+\nsame\n");
+    }
+
+    @Test
     void testKilledBySignalIsAnError() throws Exception {
         TestResult r = runOne(test("/killed", "kill -KILL $$").build());
 

@@ -86,7 +86,10 @@ final class SpawnRequest {
         script.append("export ").append(ProcessReaper.TOKEN_VARIABLE).append('=').append(quote(token)).append('\n');
         if (sourceable(command, directory, jvm, executable, bash)) {
             // `bash SCRIPT ARGS`, one exec less: the fork (a bash >= 5, to set $0) reads the script itself, as
-            // the started bash would: same pid, $0, arguments, variables, SHLVL and exit status
+            // the started bash would: same pid, $0, $BASH, arguments, variables, SHLVL and exit status. One
+            // difference is left: bash takes its own name from BASH_ARGV0 too, so a script without #! that this
+            // script starts has the script's path as $BASH, unless it is started from a shell that set BASH_ARGV0
+            // to $BASH (the test wrapper does)
             List<String> argv = command.argv();
             script.append("if ((BASH_VERSINFO[0] >= 5)); then\n  set --");
             for (String arg : argv.subList(2, argv.size())) {

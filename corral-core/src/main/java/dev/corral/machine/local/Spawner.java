@@ -93,7 +93,9 @@ final class Spawner {
      * @param workDir the spawner's working directory (each request changes its command's)
      */
     static Spawner start(String setsid, String bash, Path spawn, Path workDir, Logger log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(List.of(setsid, "--wait", bash, "-c", PROGRAM, "corral-spawner",
+        // $0 is bash's own absolute path: bash names itself ($BASH) after it in every command's new shell. A name
+        // without a slash would be looked up in PATH, then taken from the user's login shell (getpwuid).
+        ProcessBuilder builder = new ProcessBuilder(List.of(setsid, "--wait", bash, "-c", PROGRAM, bash,
                 spawn.toString())).directory(workDir.toFile());
         Map<String, String> environment = builder.environment();
         environment.keySet().removeAll(SpawnRequest.DEFERRED);

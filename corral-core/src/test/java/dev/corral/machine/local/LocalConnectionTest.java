@@ -406,7 +406,7 @@ class LocalConnectionTest extends ConnectionContract {
     @Test
     void aBashScriptIsReadByTheForkItselfAsTheStartedBashWould() throws Exception {
         Path script = Files.writeString(Path.of(machine.workDir(), "show.sh"), """
-                printf '%s|%s|%s|%s|%s|%s\\n' "$0" "$#" "$*" "$SHLVL" "${BASH_SOURCE[0]}" "${BASH_EXECUTION_STRING-unset}"
+                printf '%s|%s|%s|%s|%s|%s|%s\\n' "$0" "$#" "$*" "$SHLVL" "${BASH_SOURCE[0]}" "${BASH_EXECUTION_STRING-unset}" "$BASH"
                 tr '\\0' ' ' < /proc/$$/cmdline > "$0.cmdline-$1"
                 exit 7
                 """);
@@ -418,10 +418,13 @@ class LocalConnectionTest extends ConnectionContract {
 
         assertThat(List.of(sourced.exitCode(), started.exitCode())).containsExactly(7, 7);
         int level = Integer.parseInt(System.getenv("SHLVL")) + 1;
-        assertThat(sourced.stdout()).isEqualTo(script + "|2|sourced c|" + level + "|" + script + "|unset\n");
-        assertThat(started.stdout()).isEqualTo(script + "|2|started c|" + level + "|" + script + "|unset\n");
+        // $BASH: bash as PATH finds it, the name a started bash gives itself
+        String bash = run(Command.of("bash", "-c", "command -v bash")).stdout().strip();
+        assertThat(bash).startsWith("/");
+        assertThat(sourced.stdout()).isEqualTo(script + "|2|sourced c|" + level + "|" + script + "|unset|" + bash + "\n");
+        assertThat(started.stdout()).isEqualTo(script + "|2|started c|" + level + "|" + script + "|unset|" + bash + "\n");
         assertThat(Files.readString(Path.of(script + ".cmdline-sourced"))).as("no second bash: the fork read it")
-                .contains("corral-spawner");
+                .contains(machine.workDir() + ".spawn/spawn");
         assertThat(Files.readString(Path.of(script + ".cmdline-started"))).startsWith("bash " + script);
     }
 
@@ -547,7 +550,6 @@ class LocalConnectionTest extends ConnectionContract {
     /** The process that starts this machine's commands. */
     private java.util.Optional<ProcessHandle> spawner() {
         return ProcessHandle.current().children()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("corral-spawner")).orElse(false))
                 .filter(p -> p.info().arguments().map(a -> a[a.length - 1].startsWith(machine.workDir() + ".spawn/"))
                         .orElse(false))
                 .findFirst();
