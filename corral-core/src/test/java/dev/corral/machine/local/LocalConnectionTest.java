@@ -387,6 +387,21 @@ class LocalConnectionTest extends ConnectionContract {
     }
 
     @Test
+    void aBashScriptReadByTheForkGivesItsCommandsTheSignalsAndOptionsOfAStartedOne() throws Exception {
+        Path script = Files.writeString(Path.of(machine.workDir(), "signals.sh"), """
+                grep -E '^Sig(Ign|Blk)' /proc/self/status
+                grep -E '^Sig(Ign|Blk)' /proc/self/status & wait
+                echo "options $-"
+                ( echo "subshell $-" )
+                """);
+
+        ExecResult sourced = run(Command.of("bash", script.toString()));
+        ExecResult started = run(Command.builder("bash", script.toString()).env("NOT-AN-IDENTIFIER", "1").build());
+
+        assertThat(sourced.stdout()).contains("options").isEqualTo(started.stdout());
+    }
+
+    @Test
     void aForkedCommandSeesTheSameEnvironmentAsOneStartedDirectly() throws Exception {
         // a name bash cannot export sends the command the direct way (ProcessBuilder)
         Command direct = Command.builder("env", "-0").env("NOT-AN-IDENTIFIER", "1").env("SAME", "a'b").build();
