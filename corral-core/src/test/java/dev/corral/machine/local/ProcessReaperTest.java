@@ -21,10 +21,13 @@ class ProcessReaperTest {
     @TempDir
     Path tmp;
 
-    /** The birth of a process just started (and ended): the host's counts as they are now. */
+    /**
+     * The birth of a process just started (and ended): the host's counts as they are now. The process lives until
+     * its start time was read: one that has ended, and been reaped, has none.
+     */
     private static ProcessReaper.Birth now() throws Exception {
-        ProcessReaper.Started started = ProcessReaper.start(new ProcessBuilder("true"));
-        started.process().waitFor();
+        ProcessReaper.Started started = ProcessReaper.start(new ProcessBuilder("sleep", "60"));
+        started.process().destroyForcibly().waitFor();
         return started.birth();
     }
 
