@@ -38,12 +38,13 @@ else
 fi
 # The test's shell names itself ($BASH) after the shell it starts from. Corral's local machines read this file in an
 # existing bash (no second bash), whose name is then this file's path (BASH_ARGV0): the test starts from a shell
-# named after the bash that runs it, or `"$BASH" -c ...` in a test would run this wrapper.
-if [ "$tty" = "tty" ]; then
-    ( [ -z "$BASH" ] || BASH_ARGV0=$BASH; exec "${test_command[@]}" ) 9>&- 2>&1
-else
-    ( [ -z "$BASH" ] || BASH_ARGV0=$BASH; exec "${test_command[@]}" ) 9>&- </dev/null 2>&1
-fi
+# named after the bash that runs it, or `"$BASH" -c ...` in a test would run this wrapper. Without a terminal the
+# test's stdin is /dev/null.
+(
+    [ "$tty" = "tty" ] || exec </dev/null
+    [ -z "$BASH" ] || BASH_ARGV0=$BASH
+    exec "${test_command[@]}"
+) 9>&- 2>&1
 exit_code=$?
 
 # Emptied rather than removed (tmt-reboot-core treats an empty pidfile as none): no rm process. A tmt-reboot

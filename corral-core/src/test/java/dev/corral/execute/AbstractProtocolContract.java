@@ -268,6 +268,14 @@ public abstract class AbstractProtocolContract {
     }
 
     @Test
+    void testsWithoutATerminalReadFromDevNull() throws Exception {
+        TestResult r = runOne(test("/stdin", "readlink /proc/$$/fd/0; cat").build());
+
+        assertThat(r.outcome()).as(output(r)).isEqualTo(Outcome.PASS);
+        assertThat(output(r)).isEqualTo("/dev/null\n");
+    }
+
+    @Test
     void ttyTestsKeepTheirOutput() throws Exception {
         TestResult r = runOne(test("/tty", "echo out; echo err >&2").tty().build());
 
