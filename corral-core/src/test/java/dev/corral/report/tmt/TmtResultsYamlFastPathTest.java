@@ -263,13 +263,8 @@ class TmtResultsYamlFastPathTest {
                     results.add(random.nextInt(8) == 0 ? awkward(random) : typical("default", n, 1, random));
                 }
                 List<Object> document = TmtResultsYaml.document(RunResults.of(results));
-                String written = PortableYaml.write(document);
-                String snakeyaml = TmtResultsYaml.dump(document);
-                if (written != null) {
-                    assertThat(written).isEqualTo(snakeyaml);
-                    fast++;
-                }
-                assertThat(TmtResultsYaml.render(RunResults.of(results))).isEqualTo(snakeyaml);
+                fast += check(document) ? 1 : 0;
+                assertThat(TmtResultsYaml.render(RunResults.of(results))).isEqualTo(TmtResultsYaml.dump(document));
                 total++;
             }
         }
